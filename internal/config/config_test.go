@@ -1,0 +1,89 @@
+package config
+
+import (
+	"bytes"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsAreTheDemo(t *testing.T) {
+	c, _, err := Load("serve", nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Mode != Demo || c.Addr != "127.0.0.1:8443" || c.Data != "nesie-data" || c.DatabaseURL != "" {
+		t.Fatalf("defaults = %+v", c)
+	}
+	if c.SQLitePath() != filepath.Join("nesie-data", "nesie.db") || c.AuditKeyFile != filepath.Join("nesie-data", "audit-signing.key") {
+		t.Fatalf("derived paths = %s %s", c.SQLitePath(), c.AuditKeyFile)
+	}
+	if c.AuditCheckpointInterval != time.Minute || c.MaxBodyBytes != 1<<20 {
+		t.Fatalf("parsed defaults = %v %d", c.AuditCheckpointInterval, c.MaxBodyBytes)
+	}
+}
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	c, fs, err := Load("serve", []string{"--addr", "127.0.0.1:9000", "rest"}, env(map[string]string{
+		"NESIE_ADDR": "127.0.0.1:1", "NESIE_DATA": "/srv/nesie",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9000" || c.Data != "/srv/nesie" || fs.Arg(0) != "rest" {
+		t.Fatalf("addr=%s data=%s args=%v", c.Addr, c.Data, fs.Args())
+	}
+}
+
+func TestBadValuesNameTheSetting(t *testing.T) {
+	cases := []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--addr", "nohostport"}, nil, "--addr"},
+		{nil, map[string]string{"NESIE_MODE": "staging"}, "--mode ($NESIE_MODE)"},
+		{[]string{"--database-url", "mysql://x"}, nil, "--database-url"},
+		{[]string{"--tls-cert", "c.pem"}, nil, "--tls-key"},
+		{[]string{"--mode", "production"}, nil, "production mode needs"},
+		{nil, map[string]string{"NESIE_AUDIT_CHECKPOINT_INTERVAL": "-1s"}, "--audit-checkpoint-interval"},
+		{nil, map[string]string{"NESIE_MAX_BODY_BYTES": "12"}, "--max-body"},
+		{nil, map[string]string{"NESIE_LOG_LEVEL": "loud"}, "--log-level"},
+		{nil, map[string]string{"NESIE_TRUSTED_PROXIES": "10.0.0.1,proxy"}, "--trusted-proxies"},
+		{nil, map[string]string{"NESIE_DATABASE_URL": "postgres://a@b/c", "NESIE_DATABASE_URL_FILE": "/x"}, "both NESIE_DATABASE_URL"},
+	}
+	for _, c := range cases {
+		_, _, err := Load("serve", c.args, env(c.env))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v %v: err = %v, want it to mention %q", c.args, c.env, err, c.want)
+		}
+	}
+}
+
+func TestSecretFromFileAndMaskedInLogs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dburl")
+	if err := os.WriteFile(path, []byte("postgres://nesie:s3cr3t-pw@db.internal:5432/nesie\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := Load("serve", nil, env(map[string]string{"NESIE_DATABASE_URL_FILE": path}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabaseURL != "postgres://nesie:s3cr3t-pw@db.internal:5432/nesie" {
+		t.Fatalf("url = %q", c.DatabaseURL)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "config", c)
+	out := buf.String()
+	if strings.Contains(out, "s3cr3t") {
+		t.Fatalf("the password reached the log: %s", out)
+	}
+	if !strings.Contains(out, "db.internal:5432") || !strings.Contains(out, "***") {
+		t.Fatalf("masked url lost the host: %s", out)
+	}
+}

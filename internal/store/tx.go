@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Tx is one business transaction. Every statement of a unit of work, and the audit event
+// that records it, goes through the same Tx, so they commit or vanish together.
+type Tx struct {
+	tx          *sql.Tx
+	engine      Engine
+	now         time.Time
+	afterCommit []func()
+}
+
+// Now is the instant this transaction happens at: read once from the clock when it began, so
+// that every row it writes carries the same time (microsecond precision, the finest both
+// engines keep).
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Engine tells which engine the transaction runs on, for the few statements whose SQL differs.
+func (tx *Tx) Engine() Engine { return tx.engine }
+
+// ExecContext runs a statement that returns no rows.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query expected to return at most one row.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, query, args...)
+}
+
+// AfterCommit registers fn to run once the transaction has committed (never on rollback or
+// before a retry); used to wake workers that act on what the transaction wrote.
+func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, fn) }
+
+// TxOptions tune a transaction.
+type TxOptions struct {
+	// ReadOnly runs the transaction on the read pool and refuses writes.
+	ReadOnly bool
+	// ReadCommitted lowers PostgreSQL's isolation from SERIALIZABLE for work that guards its
+	// own consistency with explicit locks (the audit sealer). SQLite is always serializable.
+	ReadCommitted bool
+}
+
+// maxAttempts bounds the retries of a transaction that lost a serialization race.
+const maxAttempts = 8
+
+// Transact runs fn in a serializable transaction and commits it. When the database aborts
+// it for a serialization failure or deadlock, fn is run again from the start in a fresh
+// transaction (so fn must not have effects outside tx). An error from fn rolls back.
+func (db *DB) Transact(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return db.TransactWith(ctx, TxOptions{}, fn)
+}
+
+// Read runs fn in a read-only transaction.
+func (db *DB) Read(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return db.TransactWith(ctx, TxOptions{ReadOnly: true}, fn)
+}
+
+// TransactWith is Transact with options.
+func (db *DB) TransactWith(ctx context.Context, opts TxOptions, fn func(ctx context.Context, tx *Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.attempt(ctx, opts, fn)
+		if err == nil || !IsRetryable(err) || attempt == maxAttempts {
+			if err != nil && IsRetryable(err) {
+				return fmt.Errorf("transaction gave up after %d attempts: %w", attempt, err)
+			}
+			return err
+		}
+		// Jittered exponential backoff so that racing transactions do not collide again in
+		// lockstep.
+		backoff := time.Duration(1<<min(attempt, 6)) * time.Millisecond
+		backoff += time.Duration(rand.Int64N(int64(backoff)))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+	}
+}
+
+func (db *DB) attempt(ctx context.Context, opts TxOptions, fn func(ctx context.Context, tx *Tx) error) (err error) {
+	pool := db.write
+	sqlOpts := &sql.TxOptions{}
+	if opts.ReadOnly {
+		pool = db.read
+	}
+	if db.engine == Postgres {
+		sqlOpts.ReadOnly = opts.ReadOnly
+		sqlOpts.Isolation = sql.LevelSerializable
+		if opts.ReadCommitted {
+			sqlOpts.Isolation = sql.LevelReadCommitted
+		}
+	}
+	stx, err := pool.BeginTx(ctx, sqlOpts)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	tx := &Tx{tx: stx, engine: db.engine, now: db.clock.Now().UTC().Truncate(time.Microsecond)}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = stx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(ctx, tx); err != nil {
+		if rbErr := stx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	for _, f := range tx.afterCommit {
+		f()
+	}
+	return nil
+}
