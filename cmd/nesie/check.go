@@ -14,6 +14,11 @@ const checkUsage = "usage: nesie check iin|bin|iban VALUE"
 // 2 usage error. An IIN is printed masked even here: terminal scrollback and CI logs keep
 // what a command prints. An IBAN with spaces must be quoted as one argument.
 func runCheck(args []string, stdout, stderr io.Writer) int {
+	return runCheckWith(args, kz.DefaultBanks(), stdout, stderr)
+}
+
+// runCheckWith is runCheck naming banks from the given directory (the operator's bank file).
+func runCheckWith(args []string, banks kz.BankDirectory, stdout, stderr io.Writer) int {
 	if len(args) != 2 {
 		fmt.Fprintln(stderr, checkUsage)
 		return 2
@@ -29,7 +34,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	case "bin":
 		summary, err = checkBIN(value)
 	case "iban":
-		summary, err = checkIBAN(value)
+		summary, err = checkIBAN(value, banks)
 	default:
 		fmt.Fprintf(stderr, "nesie check: unknown kind %q\n%s\n", kind, checkUsage)
 		return 2
@@ -58,13 +63,12 @@ func checkBIN(s string) (string, error) {
 	return fmt.Sprintf("BIN %s valid: %s, %s", b, b.Type(), b.Unit()), nil
 }
 
-func checkIBAN(s string) (string, error) {
+func checkIBAN(s string, banks kz.BankDirectory) (string, error) {
 	i, err := kz.ParseIBAN(s)
 	if err != nil {
 		return "", err
 	}
-	// The operator's bank file is not wired here yet; the built-in directory names the bank.
-	if bank, ok := kz.DefaultBanks().Lookup(i.BankCode()); ok {
+	if bank, ok := banks.Lookup(i.BankCode()); ok {
 		return fmt.Sprintf("IBAN %s valid: bank code %s, %s (BIC %s)", i, i.BankCode(), bank.Name, bank.BIC), nil
 	}
 	return fmt.Sprintf("IBAN %s valid: bank code %s (not in the bank directory)", i, i.BankCode()), nil

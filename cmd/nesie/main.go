@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	"nesie.kz/nesie/internal/clock"
+	"nesie.kz/nesie/internal/kz"
 )
 
 func main() {
@@ -68,7 +69,7 @@ func (c *cli) run(ctx context.Context, args []string) int {
 	case "audit":
 		return c.audit(ctx, rest)
 	case "check":
-		return runCheck(rest, c.stdout, c.stderr)
+		return c.check(rest)
 	case "schedule":
 		return runSchedule(rest, c.clock.Now(), c.stdout, c.stderr)
 	case "version":
@@ -80,4 +81,15 @@ func (c *cli) run(ctx context.Context, args []string) int {
 	}
 	fmt.Fprintf(c.stderr, "nesie: unknown command %q\n\n%s\n", cmd, usage)
 	return 2
+}
+
+// check is `nesie check`, naming banks from the operator's bank file when NESIE_BANKS_FILE
+// is set.
+func (c *cli) check(args []string) int {
+	ref, err := kz.LoadReference(kz.ReferenceFiles{Banks: c.getenv("NESIE_BANKS_FILE")})
+	if err != nil {
+		fmt.Fprintf(c.stderr, "nesie check: %v\n", err)
+		return 2
+	}
+	return runCheckWith(args, ref.Banks, c.stdout, c.stderr)
 }

@@ -14,6 +14,7 @@ import (
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/clock"
 	"nesie.kz/nesie/internal/config"
+	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/obs"
 	"nesie.kz/nesie/internal/org"
 	"nesie.kz/nesie/internal/reqctx"
@@ -52,6 +53,13 @@ func (c *cli) runServer(ctx context.Context, cfg *config.Config, log *slog.Logge
 		}
 	}
 	ctx = reqctx.WithActor(ctx, reqctx.SystemActor("nesie"))
+	// Reference data is checked now so that a typo in an operator's file stops the start-up,
+	// not a loan.
+	ref, err := kz.LoadReference(kz.ReferenceFiles{MRP: cfg.MRPFile, Banks: cfg.BanksFile, Calendar: cfg.CalendarFile})
+	if err != nil {
+		return err
+	}
+	log.Info("reference data", "mrp_years", ref.MRP.Years(), "banks", len(ref.Banks.Banks()))
 
 	// Database Support
 	db, err := c.openStore(ctx, cfg)

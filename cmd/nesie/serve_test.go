@@ -233,3 +233,30 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestServeRefusesABadReferenceFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "mrp.txt")
+	writeFile(t, bad, "2027 lots\n")
+	c, _, errOut := testCLI()
+	code := c.run(context.Background(), []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--mrp-file", bad})
+	if code != 1 || !strings.Contains(errOut.String(), bad) {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestCheckUsesTheOperatorsBankFile(t *testing.T) {
+	banks := filepath.Join(t.TempDir(), "banks.csv")
+	// KZ86125KZT5004100100 is the IBAN registry's example; bank code 125.
+	writeFile(t, banks, "125,TESTKZKA,Тестовый банк\n")
+	c, out, errOut := testCLI()
+	c.getenv = func(k string) string {
+		if k == "NESIE_BANKS_FILE" {
+			return banks
+		}
+		return ""
+	}
+	if code := c.run(context.Background(), []string{"check", "iban", "KZ86125KZT5004100100"}); code != 0 || !strings.Contains(out.String(), "Тестовый банк") {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+}

@@ -56,6 +56,7 @@ type NeedsExternalVerifierError struct {
 	OID       asn1.ObjectIdentifier
 }
 
+// Error names the part and the algorithm.
 func (e *NeedsExternalVerifierError) Error() string {
 	return fmt.Sprintf("eds: %s uses %s (%s): needs the external (NCANode) verifier", e.What, e.Algorithm, e.OID)
 }
@@ -71,6 +72,7 @@ type RevokedError struct {
 	Source    RevocationSource
 }
 
+// Error gives the serial, the revocation time and reason, and the source.
 func (e *RevokedError) Error() string {
 	return fmt.Sprintf("eds: certificate %X revoked at %s (reason %d, per %s)",
 		e.Serial, e.RevokedAt.UTC().Format(time.RFC3339), e.Reason, e.Source)

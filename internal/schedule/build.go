@@ -113,9 +113,12 @@ type amortization struct {
 // installment used. The last period absorbs every rounding difference: its principal is the
 // whole remaining balance. Rows stop early only if the balance reaches zero before the end.
 //
-// A derived annuity payment is rounded half up; when that would repay the loan before its
-// term (a tiny amount over many periods, where the rounding adds up to more than a payment)
-// it is lowered by one unit at a time, which makes it the payment rounded down.
+// A derived annuity payment is rounded half up. Two refinements keep it honest:
+//   - a period whose interest alone reaches the payment (a long first period at a high rate)
+//     is paid as interest only, like a grace period, and the payment is spread over the
+//     periods after it;
+//   - when half up would repay the loan before its term (a tiny amount over many periods,
+//     where the rounding adds up to more than a payment) the payment is rounded down instead.
 func (a amortization) run(balance money.Amount, ps []period, n0 int, rows []Row) ([]Row, money.Amount, error) {
 	inst := a.installment
 	derived := inst == 0 && a.grace < len(ps)
@@ -123,7 +126,7 @@ func (a amortization) run(balance money.Amount, ps []period, n0 int, rows []Row)
 		var err error
 		switch a.method {
 		case Annuity:
-			inst, err = annuityPayment(balance, a.rate, ps[a.grace:], a.unit)
+			inst, a.grace, err = a.annuity(balance, ps, money.HalfUp)
 		case Differentiated:
 			// Rounded down so that the equal parts never overshoot; the last part absorbs
 			// the remainder (fewer than one unit per period).
@@ -136,16 +139,33 @@ func (a amortization) run(balance money.Amount, ps []period, n0 int, rows []Row)
 		}
 	}
 	head := len(rows)
+	rows, err := a.rows(balance, ps, n0, inst, rows)
+	if err != nil || !derived || a.method != Annuity || len(rows)-head == len(ps) {
+		return rows, inst, err
+	}
+	down, _, err := a.annuity(balance, ps, money.Down)
+	if err != nil || down == inst {
+		return rows, inst, err
+	}
+	rows, err = a.rows(balance, ps, n0, down, rows[:head])
+	return rows, down, err
+}
+
+// annuity returns the annuity payment over ps rounded by mode, and the number of leading
+// periods paid as interest only: the grace periods, plus any period whose interest on the
+// untouched balance would reach the payment.
+func (a amortization) annuity(balance money.Amount, ps []period, mode money.RoundingMode) (money.Amount, int, error) {
+	g := a.grace
 	for {
-		var err error
-		rows, err = a.rows(balance, ps, n0, inst, rows[:head])
-		if err != nil {
-			return nil, 0, err
+		inst, err := annuityPayment(balance, a.rate, ps[g:], a.unit, mode)
+		if err != nil || g == len(ps)-1 {
+			return inst, g, err
 		}
-		if !derived || a.method != Annuity || len(rows)-head == len(ps) || inst < money.Amount(a.unit) {
-			return rows, inst, nil
+		first, err := periodInterest(balance, a.rate, ps[g].frac, a.unit)
+		if err != nil || first < inst || first == 0 {
+			return inst, g, err
 		}
-		inst -= money.Amount(a.unit)
+		g++
 	}
 }
 

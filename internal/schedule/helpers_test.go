@@ -38,8 +38,8 @@ func day(t testing.TB, s string) date.Date {
 
 // line is a row as a test table writes it: date and tenge amounts as strings.
 type line struct {
-	N                                              int
-	Date                                           string
+	N                                          int
+	Date                                       string
 	Payment, Principal, Interest, Fee, Balance string
 }
 

@@ -28,23 +28,24 @@ func periodInterest(balance money.Amount, r Rate, f Fraction, unit int64) (money
 
 // annuityPayment returns the level payment that repays balance over the periods ps, with the
 // interest of each period taken over its own year fraction (so unequal months under the
-// actual day counts and a short first period are priced exactly):
+// actual day counts and a short first period are priced exactly), rounded by mode (HalfUp,
+// or Down; see amortization.run):
 //
 //	P = B·Π(1+iₖ) / Σₖ Π_{j>k}(1+iⱼ)
 //
-// The power series is computed in float64 and P is rounded half up to unit. That is the one
+// The power series is computed in float64 and P is rounded to unit. That is the one
 // place a float touches a schedule, and it is acceptable because the payment is a chosen,
 // rounded figure stated in the contract: every interest, principal and balance that follows
 // is integer arithmetic, and the last payment absorbs whatever the rounding left. The
 // explicit float64 conversions forbid fused multiply-add, so every platform picks the same
 // payment.
-func annuityPayment(balance money.Amount, r Rate, ps []period, unit int64) (money.Amount, error) {
+func annuityPayment(balance money.Amount, r Rate, ps []period, unit int64, mode money.RoundingMode) (money.Amount, error) {
 	n := len(ps)
 	if n == 0 {
 		return 0, nil
 	}
 	if r.micro == 0 {
-		units, err := balance.MulDiv(1, int64(n)*unit, money.HalfUp)
+		units, err := balance.MulDiv(1, int64(n)*unit, mode)
 		return units * money.Amount(unit), err
 	}
 	annual := float64(r.micro) / (100 * MicroPerPercent)
@@ -55,7 +56,10 @@ func annuityPayment(balance money.Amount, r Rate, ps []period, unit int64) (mone
 		acc = float64(acc * (1 + i))
 	}
 	p := float64(float64(balance)*acc) / sum
-	units := math.Floor(p/float64(unit) + 0.5)
+	units := math.Floor(p / float64(unit))
+	if mode == money.HalfUp {
+		units = math.Floor(p/float64(unit) + 0.5)
+	}
 	if math.IsNaN(units) || units < 0 || units*float64(unit) > float64(MaxAmount)*1e3 {
 		return 0, fmt.Errorf("annuity payment on %d tiyn at %s %% over %d periods is out of range", int64(balance), r, n)
 	}

@@ -10,14 +10,15 @@ import (
 	"pgregory.net/rapid"
 )
 
-// drawTerms draws valid terms. realistic narrows them to what an MFO offers (≥ 1 000 ₸,
-// ≤ 100 %, ≤ 10 years), where "equal payments" must hold exactly; otherwise they span the
-// whole accepted range, where only the invariants must.
-func drawTerms(t *rapid.T, realistic bool) Terms {
+// drawTerms draws valid terms. typical narrows them to what an MFO offers (≥ 10 000 ₸, at
+// most 56 %, the highest ГЭСВ cap there has been, at most 5 years); otherwise they span the
+// whole accepted range. Both must keep the invariants; level payments are exact in the
+// typical range only (see TestPropertyEqualPaymentsAndParts).
+func drawTerms(t *rapid.T, typical bool) Terms {
 	var terms Terms
-	if realistic {
-		terms.Amount = money.Amount(rapid.Int64Range(100_000, 10_000_000_000).Draw(t, "amount"))
-		terms.Rate = Rate{micro: rapid.Int64Range(0, 100*MicroPerPercent).Draw(t, "rate")}
+	if typical {
+		terms.Amount = money.Amount(rapid.Int64Range(1_000_000, 10_000_000_000).Draw(t, "amount"))
+		terms.Rate = Rate{micro: rapid.Int64Range(0, 56*MicroPerPercent).Draw(t, "rate")}
 	} else {
 		terms.Amount = money.Amount(rapid.Int64Range(1, int64(MaxAmount)).Draw(t, "amount"))
 		terms.Rate = Rate{micro: rapid.Int64Range(0, MaxRateMicro).Draw(t, "rate")}
@@ -25,9 +26,9 @@ func drawTerms(t *rapid.T, realistic bool) Terms {
 	terms.Method = rapid.SampledFrom([]Method{Annuity, Differentiated, Bullet, Single}).Draw(t, "method")
 	terms.Unit = rapid.SampledFrom([]Unit{Months, Days}).Draw(t, "unit")
 	if terms.Unit == Months {
-		terms.Term = rapid.IntRange(1, map[bool]int{true: 120, false: MaxTermMonths}[realistic]).Draw(t, "months")
+		terms.Term = rapid.IntRange(1, map[bool]int{true: 60, false: MaxTermMonths}[typical]).Draw(t, "months")
 	} else {
-		terms.Term = rapid.IntRange(1, map[bool]int{true: 3650, false: MaxTermDays}[realistic]).Draw(t, "days")
+		terms.Term = rapid.IntRange(1, map[bool]int{true: 1826, false: MaxTermDays}[typical]).Draw(t, "days")
 	}
 	terms.Start = date.Of(2020, 1, 1).AddDays(rapid.IntRange(0, 365*10).Draw(t, "start"))
 	terms.PaymentDay = rapid.IntRange(0, 31).Draw(t, "payday")
@@ -68,7 +69,7 @@ func checkInvariants(t *rapid.T, s *Schedule) {
 
 func TestPropertyScheduleInvariants(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		terms := drawTerms(t, rapid.Bool().Draw(t, "realistic"))
+		terms := drawTerms(t, rapid.Bool().Draw(t, "typical"))
 		s, err := Build(terms)
 		if err != nil {
 			t.Fatalf("Build(%+v): %v", terms, err)
@@ -80,9 +81,15 @@ func TestPropertyScheduleInvariants(t *testing.T) {
 	})
 }
 
-// In realistic terms: the annuity payments are equal except the last, which differs only by
-// rounding carried forward; the differentiated principal parts are equal except the last;
-// one row per period.
+// In the typical range, annuity payments are equal except the last and differentiated
+// principal parts are equal except the last, with one row per period. The one exception the
+// engine allows is a leading interest-only row (principal 0, interest at least the
+// installment): a long first period whose interest alone reaches the payment.
+//
+// Beyond the typical range levels cannot always hold, and only the invariants are promised:
+// at 45 % over 10 years with actual days a 31-day month's interest exceeds the level
+// payment, so that row pays interest only (the balance may never grow) and the schedule can
+// end a period early; a loan of a few tiyn rounded to whole tenge is all rounding.
 func TestPropertyEqualPaymentsAndParts(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		terms := drawTerms(t, true)
@@ -94,10 +101,11 @@ func TestPropertyEqualPaymentsAndParts(t *testing.T) {
 		if terms.UpfrontFee > 0 {
 			rows = rows[1:]
 		}
-		if n := len(terms.periods()); len(rows) != n {
-			t.Fatalf("%d rows for %d periods", len(rows), n)
-		}
 		amortizing := rows[terms.Grace:]
+		for terms.Method == Annuity && len(amortizing) > 1 && amortizing[0].Principal == 0 &&
+			amortizing[0].Interest >= s.Installment {
+			amortizing = amortizing[1:] // a leading interest-only row
+		}
 		for i, r := range amortizing[:len(amortizing)-1] {
 			switch terms.Method {
 			case Annuity:
@@ -110,9 +118,12 @@ func TestPropertyEqualPaymentsAndParts(t *testing.T) {
 				}
 			}
 		}
+		if n := len(terms.periods()); len(rows) != n {
+			t.Fatalf("%d rows for %d periods", len(rows), n)
+		}
 		last := amortizing[len(amortizing)-1]
 		if terms.Method == Annuity {
-			// Each period's rounding (≤ one unit) grows with interest until the end.
+			// Each period's rounding (at most one unit) grows with interest until the end.
 			unit := float64(terms.Rounding.unit())
 			i := float64(terms.Rate.micro) / 1e8 / 6 // a generous monthly rate: periods ≤ 2 months
 			n := float64(len(amortizing))
@@ -129,7 +140,8 @@ func TestPropertyEqualPaymentsAndParts(t *testing.T) {
 
 func TestPropertyPrepay(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		terms := drawTerms(t, rapid.Bool().Draw(t, "realistic"))
+		typical := rapid.Bool().Draw(t, "typical")
+		terms := drawTerms(t, typical)
 		s, err := Build(terms)
 		if err != nil {
 			t.Fatalf("Build: %v", err)
@@ -153,8 +165,10 @@ func TestPropertyPrepay(t *testing.T) {
 			return
 		}
 		checkInvariants(t, p)
-		if p.TotalPayment > s.TotalPayment+amount {
-			t.Fatalf("prepaying made the loan dearer: %d → %d", s.TotalPayment, p.TotalPayment)
+		// Paying early saves interest, give or take a rounding unit per row.
+		slack := money.Amount(len(p.Rows)) * money.Amount(terms.Rounding.unit())
+		if typical && p.TotalPayment > s.TotalPayment+slack {
+			t.Fatalf("prepaying %d made the loan dearer: %d → %d", amount, s.TotalPayment, p.TotalPayment)
 		}
 		if p.Maturity().After(s.Maturity()) {
 			t.Fatalf("maturity moved from %s to %s", s.Maturity(), p.Maturity())

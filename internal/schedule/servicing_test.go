@@ -38,7 +38,7 @@ func leapDifferentiated(t *testing.T) *Schedule {
 func TestPayoff(t *testing.T) {
 	s := leapDifferentiated(t)
 	for _, tc := range []struct {
-		on                          string
+		on                              string
 		principal, interest, fee, total string
 	}{
 		{"2024-01-31", "120000.00", "0.00", "0.00", "120000.00"},
