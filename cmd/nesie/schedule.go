@@ -72,6 +72,11 @@ func runSchedule(args []string, now time.Time, stdout, stderr io.Writer) int {
 		return 1
 	}
 	disc, err := gesv.OfSchedule(s)
+	if errors.Is(err, gesv.ErrNoRate) {
+		// Only fees out of all proportion to the amount push the rate past any bound.
+		fmt.Fprintf(stderr, "nesie schedule: fee: the fees leave no effective rate (ГЭСВ) to compute: %v\n", err)
+		return 2
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "nesie schedule: %v\n", err)
 		return 1
@@ -122,7 +127,7 @@ func (in scheduleFlags) parse(now time.Time) (schedule.Terms, string, error) {
 	if in.term == "" {
 		return bad("term", errors.New("required, a whole number of months or days"))
 	}
-	if t.Term, err = positiveInt(in.term, 1); err != nil {
+	if t.Term, err = wholeNumber(in.term, 1); err != nil {
 		return bad("term", err)
 	}
 	if t.Unit, err = schedule.ParseUnit(in.unit); err != nil {
@@ -145,10 +150,10 @@ func (in scheduleFlags) parse(now time.Time) (schedule.Terms, string, error) {
 	if t.PeriodFee, err = money.Parse(in.periodFee); err != nil {
 		return bad("monthly-fee", err)
 	}
-	if t.PaymentDay, err = positiveInt(in.payDay, 0); err != nil {
+	if t.PaymentDay, err = wholeNumber(in.payDay, 0); err != nil {
 		return bad("payment-day", err)
 	}
-	if t.Grace, err = positiveInt(in.grace, 0); err != nil {
+	if t.Grace, err = wholeNumber(in.grace, 0); err != nil {
 		return bad("grace", err)
 	}
 	switch in.round {
@@ -167,8 +172,8 @@ func (in scheduleFlags) parse(now time.Time) (schedule.Terms, string, error) {
 	return t, in.lang, nil
 }
 
-// positiveInt reads a decimal integer of at least least, digits only.
-func positiveInt(s string, least int) (int, error) {
+// wholeNumber reads a decimal integer, digits only, of at least least.
+func wholeNumber(s string, least int) (int, error) {
 	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
 		return 0, fmt.Errorf("%q: want a whole number", s)
 	}

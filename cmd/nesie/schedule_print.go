@@ -73,35 +73,40 @@ type scheduleWords struct {
 	total, overpayment, rate, bad string
 }
 
-var scheduleText = map[string]scheduleWords{
-	"ru": {
+// wordsFor returns the table's words in lang (ru, kk or en; parse admits no other).
+func wordsFor(lang string) scheduleWords {
+	switch lang {
+	case "kk":
+		return scheduleWords{
+			columns:     [7]string{"№", "Төлем күні", "Төлем сомасы", "Негізгі борыш", "Сыйақы", "Комиссия", "Борыш қалдығы"},
+			total:       "Барлығы",
+			overpayment: "Артық төлем сомасы",
+			rate:        "ЖТСМ",
+			bad:         "Шекті мәндер бұзылған",
+		}
+	case "en":
+		return scheduleWords{
+			columns:     [7]string{"No.", "Date", "Payment", "Principal", "Interest", "Fee", "Balance"},
+			total:       "Total",
+			overpayment: "Overpayment",
+			rate:        "Annual effective rate (ГЭСВ)",
+			bad:         "Legal caps violated",
+		}
+	}
+	return scheduleWords{
 		columns:     [7]string{"№", "Дата платежа", "Сумма платежа", "Основной долг", "Вознаграждение", "Комиссия", "Остаток долга"},
 		total:       "Итого",
 		overpayment: "Сумма переплаты",
 		rate:        "ГЭСВ",
 		bad:         "Нарушены предельные значения",
-	},
-	"kk": {
-		columns:     [7]string{"№", "Төлем күні", "Төлем сомасы", "Негізгі борыш", "Сыйақы", "Комиссия", "Борыш қалдығы"},
-		total:       "Барлығы",
-		overpayment: "Артық төлем сомасы",
-		rate:        "ЖТСМ",
-		bad:         "Шекті мәндер бұзылған",
-	},
-	"en": {
-		columns:     [7]string{"No.", "Date", "Payment", "Principal", "Interest", "Fee", "Balance"},
-		total:       "Total",
-		overpayment: "Overpayment",
-		rate:        "Annual effective rate (ГЭСВ)",
-		bad:         "Legal caps violated",
-	},
+	}
 }
 
 // writeScheduleTable prints the schedule as the contract's schedule form carries it (№, date,
 // payment, principal, interest, fee, balance, a totals row), then the overpayment, the ГЭСВ
 // and the violations of the caps.
 func writeScheduleTable(w io.Writer, s *schedule.Schedule, d gesv.Disclosure, vs []legalcap.Violation, lang string) error {
-	words := scheduleText[lang]
+	words := wordsFor(lang)
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, strings.Join(words.columns[:], "\t")+"\t")
@@ -113,6 +118,12 @@ func writeScheduleTable(w io.Writer, s *schedule.Schedule, d gesv.Disclosure, vs
 		plain(s.TotalPrincipal, lang), plain(s.TotalInterest, lang), plain(s.TotalFee, lang))
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	// tabwriter pads the last cell of the totals row; a contract has no trailing blanks.
+	table := b.String()
+	b.Reset()
+	for line := range strings.Lines(table) {
+		b.WriteString(strings.TrimRight(line, " \n") + "\n")
 	}
 	rate := d.Rate.String()
 	if lang != "en" {

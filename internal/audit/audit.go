@@ -8,9 +8,11 @@ package audit
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"nesie.kz/nesie/internal/reqctx"
 	"nesie.kz/nesie/internal/store"
@@ -36,6 +38,7 @@ type Event struct {
 type Trail struct {
 	db   *store.DB
 	wake func()
+	group
 }
 
 // NewTrail returns a Trail writing to db. wake, when not nil, is called after every commit
@@ -59,37 +62,69 @@ type details struct {
 // Record writes ev inside tx. If tx rolls back the event goes with it; if the event cannot be
 // written the caller must abandon the transaction, so no change is ever left unaudited.
 func (t *Trail) Record(ctx context.Context, tx *store.Tx, ev Event) error {
-	if ev.Action == "" {
-		return fmt.Errorf("%w: action is empty", ErrInvalid)
-	}
-	body, err := json.Marshal(details{Reason: ev.Reason, Change: ev.Change})
+	p, err := newPending(ctx, ev)
 	if err != nil {
-		return fmt.Errorf("%w: change of %s: %v", ErrInvalid, ev.Action, err)
+		return err
 	}
-	digest := sha256.Sum256(body)
-	info := reqctx.From(ctx)
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_pending
-		(occurred_at, actor_kind, actor_id, action, object_type, object_id, request_id, ip, details, change_digest)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		tx.Now().UnixMicro(), string(info.Actor.Kind), info.Actor.ID, ev.Action, ev.ObjectType, ev.ObjectID,
-		info.RequestID, info.IP, string(body), digest[:])
-	if err != nil {
+	p.OccurredAt = tx.Now().UnixMicro()
+	if err := insertPending(ctx, tx, []row{p}); err != nil {
 		return fmt.Errorf("audit %s: %w", ev.Action, err)
 	}
 	tx.AfterCommit(t.wake)
 	return nil
 }
 
-// Refused records, in a transaction of its own, an operation that was refused — a failed
-// login, a request rejected as invalid or forbidden. The refused operation's own transaction
-// rolled back, taking anything it wrote with it, so the refusal needs its own.
+// newPending builds the inbox row of ev: who and on which request from ctx, the details as
+// JSON and their digest. The time is the recording transaction's.
+func newPending(ctx context.Context, ev Event) (row, error) {
+	if ev.Action == "" {
+		return row{}, fmt.Errorf("%w: action is empty", ErrInvalid)
+	}
+	body, err := json.Marshal(details{Reason: ev.Reason, Change: ev.Change})
+	if err != nil {
+		return row{}, fmt.Errorf("%w: change of %s: %v", ErrInvalid, ev.Action, err)
+	}
+	digest := sha256.Sum256(body)
+	info := reqctx.From(ctx)
+	return row{
+		ActorKind: string(info.Actor.Kind), ActorID: info.Actor.ID, Action: ev.Action,
+		ObjectType: ev.ObjectType, ObjectID: ev.ObjectID, RequestID: info.RequestID, IP: info.IP,
+		Details: string(body), ChangeDigest: digest[:],
+	}, nil
+}
+
+// execer runs a statement: a *store.Tx, or the *store.DB for a statement on its own.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// insertPending adds rows to the inbox in one multi-row INSERT (a group is at most maxGroup
+// rows, well inside either engine's limit on parameters).
+func insertPending(ctx context.Context, ex execer, rs []row) error {
+	const insert = `INSERT INTO audit_pending
+		(occurred_at, actor_kind, actor_id, action, object_type, object_id, request_id, ip, details, change_digest) `
+	var q strings.Builder
+	q.WriteString(insert + "VALUES ")
+	args := make([]any, 0, 10*len(rs))
+	for i, r := range rs {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", 10*i+1, 10*i+2, 10*i+3, 10*i+4, 10*i+5, 10*i+6, 10*i+7, 10*i+8, 10*i+9, 10*i+10)
+		args = append(args, r.OccurredAt, r.ActorKind, r.ActorID, r.Action, r.ObjectType, r.ObjectID, r.RequestID, r.IP, r.Details, r.ChangeDigest)
+	}
+	_, err := ex.ExecContext(ctx, q.String(), args...)
+	return err
+}
+
+// Refused records an operation that was refused — a failed login, a request rejected as
+// invalid or forbidden — with Append. The refused operation's own transaction rolled back,
+// taking anything it wrote with it, so the refusal needs a transaction of its own.
 func (t *Trail) Refused(ctx context.Context, ev Event, cause error) error {
 	if ev.Reason == "" && cause != nil {
 		ev.Reason = cause.Error()
 	}
-	return t.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
-		return t.Record(ctx, tx, ev)
-	})
+	return t.Append(ctx, ev)
 }
 
 // Do runs fn in a transaction and, should fn refuse the operation (return an error for which

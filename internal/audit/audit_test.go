@@ -216,3 +216,46 @@ func TestR32_SyncFileRestoresACheckpointLostInACrash(t *testing.T) {
 		}
 	})
 }
+
+// TestR32_AppendFromManyWritersRecordsEveryEvent has 16 writers append on their own (group
+// commit); every event is recorded exactly once and chains.
+func TestR32_AppendFromManyWritersRecordsEveryEvent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		f := newFixture(t, env, 100)
+		var wg sync.WaitGroup
+		errs := make(chan error, 16*25)
+		for w := 0; w < 16; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				ctx := reqctx.WithActor(context.Background(), reqctx.Actor{Kind: reqctx.Client, ID: string(rune('A' + w))})
+				for i := 0; i < 25; i++ {
+					errs <- f.trail.Append(ctx, Event{Action: "login.refused", ObjectType: "client", ObjectID: "x"})
+				}
+			}(w)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.sealer.SealAll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var n, actors int
+		if err := env.Admin.QueryRow(`SELECT count(*), count(DISTINCT actor_id) FROM audit_event WHERE action = 'login.refused'`).Scan(&n, &actors); err != nil {
+			t.Fatal(err)
+		}
+		if n != 400 || actors != 16 {
+			t.Fatalf("events = %d from %d actors, want 400 from 16", n, actors)
+		}
+		if rep := f.verify(t); !rep.Intact() {
+			t.Fatal(rep.Problem)
+		}
+		if err := f.trail.Append(context.Background(), Event{}); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("an event without an action: %v", err)
+		}
+	})
+}

@@ -47,9 +47,13 @@ type Evidence struct {
 	Revocation  RevocationEvidence
 }
 
-// DefaultMaxSignatureAge bounds how long before its arrival a signature may claim to have been
-// made: signing in NCALayer and uploading takes seconds.
-const DefaultMaxSignatureAge = 10 * time.Minute
+// Defaults for the signing-time policy. NCALayer writes the client computer's clock into
+// signingTime, so both bounds leave room for a clock that is a few minutes off; signing and
+// uploading itself takes seconds.
+const (
+	DefaultMaxSignatureAge = 15 * time.Minute
+	DefaultClockSkew       = 5 * time.Minute
+)
 
 // BuiltinConfig configures Builtin.
 type BuiltinConfig struct {
@@ -58,7 +62,8 @@ type BuiltinConfig struct {
 	Clock      clock.Clock
 	// MaxSignatureAge bounds now − signingTime; 0 means DefaultMaxSignatureAge.
 	MaxSignatureAge time.Duration
-	// ClockSkew tolerates a signing time slightly ahead of the server's clock.
+	// ClockSkew tolerates a signing time slightly ahead of the server's clock; 0 means
+	// DefaultClockSkew.
 	ClockSkew time.Duration
 }
 
@@ -84,6 +89,9 @@ func NewBuiltin(cfg BuiltinConfig) (*Builtin, error) {
 	}
 	if cfg.MaxSignatureAge <= 0 {
 		cfg.MaxSignatureAge = DefaultMaxSignatureAge
+	}
+	if cfg.ClockSkew <= 0 {
+		cfg.ClockSkew = DefaultClockSkew
 	}
 	return &Builtin{cfg: cfg}, nil
 }

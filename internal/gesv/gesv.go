@@ -58,7 +58,8 @@ var (
 	// ErrFlows: the flows cannot have an effective rate (no disbursement, a negative flow,
 	// a payment before the first disbursement).
 	ErrFlows = errors.New("unusable cash flows")
-	// ErrNoRate: no rate between -100 % and about 4.8·10^10 % balances the flows.
+	// ErrNoRate: no rate between -100 % and about 3.9·10^14 % balances the flows (a fee that
+	// eats the whole amount, say).
 	ErrNoRate = errors.New("no effective rate balances the cash flows")
 )
 

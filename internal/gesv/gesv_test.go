@@ -108,6 +108,12 @@ func TestRoundingNearBoundaryFractionalYears(t *testing.T) {
 		if err != nil || got.String() != want {
 			t.Errorf("%v tiyn back: %v, %v; want %s (q = %.12f)", p, got, err, want, q)
 		}
+		// The exact check, not the float, decides: hand roundPermille a float solution
+		// mirrored to the wrong side of the boundary and the answer must not move.
+		wrong := math.Log1p((259 - q) / 1000)
+		if got := roundPermille([]flow{{0, s}, {546, -int64(p)}}, wrong, 1); got.String() != want {
+			t.Errorf("%v tiyn back, float on the wrong side: %v, want %s", p, got, want)
+		}
 	}
 	if checked < 4 {
 		t.Fatalf("only %d cases fell inside the exact band", checked)

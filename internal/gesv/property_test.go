@@ -10,19 +10,21 @@ import (
 	"pgregory.net/rapid"
 )
 
-// drawSchedule draws the terms of a typical MFO schedule and builds it.
+// drawTerms draws the terms of a typical MFO schedule: up to 200 %, a one-time fee of at
+// most 5 % of the amount.
 func drawTerms(t *rapid.T) schedule.Terms {
 	rate, err := schedule.NewRate(rapid.Int64Range(0, 200*schedule.MicroPerPercent).Draw(t, "rate"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	amount := rapid.Int64Range(1_000_000, 10_000_000_000).Draw(t, "amount")
 	terms := schedule.Terms{
-		Amount:     money.Amount(rapid.Int64Range(1_000_000, 10_000_000_000).Draw(t, "amount")),
+		Amount:     money.Amount(amount),
 		Rate:       rate,
 		Method:     rapid.SampledFrom([]schedule.Method{schedule.Annuity, schedule.Differentiated, schedule.Bullet, schedule.Single}).Draw(t, "method"),
 		Start:      date.Of(2024, 1, 1).AddDays(rapid.IntRange(0, 1000).Draw(t, "start")),
 		DayCount:   rapid.SampledFrom([]schedule.DayCount{schedule.Thirty360, schedule.Actual365, schedule.ActualActual}).Draw(t, "daycount"),
-		UpfrontFee: money.Amount(rapid.Int64Range(0, 5_000_000).Draw(t, "fee")),
+		UpfrontFee: money.Amount(rapid.Int64Range(0, amount/20).Draw(t, "fee")),
 		PeriodFee:  money.Amount(rapid.Int64Range(0, 50_000).Draw(t, "periodfee")),
 	}
 	if rapid.Bool().Draw(t, "days") {
@@ -97,20 +99,22 @@ func TestR8_1_1_PropertyGESVReproducedFromCashFlows(t *testing.T) {
 	})
 }
 
-// A higher rate or a higher fee never lowers the ГЭСВ.
+// A higher rate or a higher fee never lowers the ГЭСВ. (The rate rises by at least 0.01 %:
+// a rise of a millionth of a percent moves interest by less than the tiyn rounding, so
+// only the overpayment's one-tiyn-per-row noise is left to check there.)
 func TestPropertyGESVGrowsWithRateAndFee(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		terms := drawTerms(t)
 		base := mustBuild(t, terms)
 		higher := terms
 		if rapid.Bool().Draw(t, "raise the rate") {
-			r, err := schedule.NewRate(terms.Rate.Micro() + rapid.Int64Range(1, 20*schedule.MicroPerPercent).Draw(t, "by"))
+			r, err := schedule.NewRate(terms.Rate.Micro() + rapid.Int64Range(schedule.MicroPerPercent/100, 20*schedule.MicroPerPercent).Draw(t, "by"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			higher.Rate = r
 		} else {
-			higher.UpfrontFee += money.Amount(rapid.Int64Range(1, 1_000_000).Draw(t, "by"))
+			higher.UpfrontFee += money.Amount(rapid.Int64Range(1, int64(terms.Amount)/20).Draw(t, "by"))
 		}
 		a, errA := OfSchedule(base)
 		b, errB := OfSchedule(mustBuild(t, higher))
@@ -120,11 +124,12 @@ func TestPropertyGESVGrowsWithRateAndFee(t *testing.T) {
 		if b.Rate.Permille() < a.Rate.Permille() {
 			t.Fatalf("ГЭСВ fell from %v to %v", a.Rate, b.Rate)
 		}
-		if b.Overpayment <= a.Overpayment && higher.Rate != terms.Rate {
-			// More interest on the same balance must cost more unless it rounds to nothing.
-			if base.TotalInterest > 0 && b.Overpayment < a.Overpayment {
-				t.Fatalf("overpayment fell from %d to %d", a.Overpayment, b.Overpayment)
-			}
+		// The overpayment too, within a tiyn of rounding per row, at the rates a lender may
+		// charge (≤ 56 %). Far above them a long annuity with actual days has interest-only
+		// months (see the schedule package) and its total is not monotone.
+		slack := money.Amount(len(base.Rows))
+		if higher.Rate.Micro() <= 56*schedule.MicroPerPercent && b.Overpayment < a.Overpayment-slack {
+			t.Fatalf("overpayment fell from %d to %d", a.Overpayment, b.Overpayment)
 		}
 	})
 }

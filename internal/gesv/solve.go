@@ -5,8 +5,9 @@ import (
 	"math"
 )
 
-// maxLogRate bounds the search: ln(1+r) within ±20, i.e. r from -100 % to about 4.8·10^10 %.
-const maxLogRate = 20
+// maxLogRate bounds the search: ln(1+r) within ±29, i.e. r from -100 % to about 3.9·10^14 %,
+// which still fits int64 in tenths of a percent. Only fees out of all proportion reach it.
+const maxLogRate = 29
 
 // boundaryBand is how close (in tenths of a percent) the float solution may come to a
 // rounding boundary before the side is decided exactly. The float root is accurate to far
@@ -42,11 +43,11 @@ func solve(fs []flow) (Rate, error) {
 		x0 = math.Log(out/in) / (dt / 365)
 	}
 	x0 = max(min(x0, maxLogRate), -maxLogRate)
-	lo, hi, err := bracket(fs, x0, exact > 0)
+	lo, hi, loPositive, err := bracket(fs, x0, exact > 0)
 	if err != nil {
 		return Rate{}, err
 	}
-	x, slope := newton(fs, lo, hi, x0)
+	x, slope := newton(fs, lo, hi, loPositive, min(max(x0, lo), hi))
 	return roundPermille(fs, x, slope), nil
 }
 
@@ -62,10 +63,10 @@ func npv(fs []flow, x float64) (f, df float64) {
 	return f, df
 }
 
-// bracket returns lo < hi with f(lo) and f(hi) of opposite signs. f(0) = Σcᵢ is known
+// bracket returns lo < hi with f(lo) and f(hi) of opposite signs, and the sign of f(lo). f(0) = Σcᵢ is known
 // (positive when more was lent than repaid, i.e. a negative rate); the search walks away from
 // 0 through x0 in the direction of the root, doubling the step.
-func bracket(fs []flow, x0 float64, f0Positive bool) (lo, hi float64, err error) {
+func bracket(fs []flow, x0 float64, f0Positive bool) (lo, hi float64, loPositive bool, err error) {
 	// For an ordinary loan f rises with x: lending comes first, repayments later. The root is
 	// then on the positive side when f(0) < 0. For other shapes, try both directions.
 	dirs := [2]float64{1, -1}
@@ -73,45 +74,48 @@ func bracket(fs []flow, x0 float64, f0Positive bool) (lo, hi float64, err error)
 		dirs = [2]float64{-1, 1}
 	}
 	for _, dir := range dirs {
-		a := 0.0
-		b := x0
+		a, b := 0.0, x0
 		if b*dir <= 0 {
 			b = dir * 1e-3
 		}
-		for step := math.Abs(b); math.Abs(b) <= maxLogRate; step *= 2 {
+		for step := math.Abs(b); ; step *= 2 {
 			fb, _ := npv(fs, b)
 			if fb == 0 || (fb > 0) != f0Positive {
-				return min(a, b), max(a, b), nil
+				// a keeps the sign of f(0); it is the lower end when walking up.
+				return min(a, b), max(a, b), f0Positive == (dir > 0), nil
 			}
-			a, b = b, b+dir*step
+			if math.Abs(b) >= maxLogRate {
+				break
+			}
+			a, b = b, dir*min(math.Abs(b)+step, maxLogRate)
 		}
 	}
-	return 0, 0, ErrNoRate
+	return 0, 0, false, ErrNoRate
 }
 
-// newton refines the root inside [lo, hi] by Newton steps, falling back to bisection when a
-// step leaves the bracket, and returns it with the slope of f there.
-func newton(fs []flow, lo, hi, x float64) (root, slope float64) {
-	if x <= lo || x >= hi {
-		x = (lo + hi) / 2
-	}
-	flo, _ := npv(fs, lo)
+// newton refines the root inside [lo, hi] (f(lo) positive when loPositive) from x by Newton
+// steps, falling back to bisection when a step leaves the bracket, and returns it with the
+// slope of f near it. A Newton step below 10^-9 stops the search: the error after it is of
+// the order of the step squared times the ratio of the second derivative to the first (a
+// few years at most), far below 10^-15.
+func newton(fs []flow, lo, hi float64, loPositive bool, x float64) (root, slope float64) {
 	for range 200 {
 		f, df := npv(fs, x)
 		if f == 0 {
 			return x, df
 		}
-		if (f > 0) == (flo > 0) {
-			lo, flo = x, f
+		if (f > 0) == loPositive {
+			lo = x
 		} else {
 			hi = x
 		}
 		next := x - f/df
-		if df == 0 || math.IsNaN(next) || next <= lo || next >= hi {
+		isNewton := df != 0 && next > lo && next < hi // false for NaN too
+		if !isNewton {
 			next = (lo + hi) / 2
 		}
-		if math.Abs(next-x) <= 1e-15*math.Max(1, math.Abs(x)) || hi-lo <= 1e-16 {
-			_, df = npv(fs, next)
+		scale := math.Max(1, math.Abs(x))
+		if (isNewton && math.Abs(next-x) <= 1e-9*scale) || hi-lo <= 1e-15*scale {
 			return next, df
 		}
 		x = next

@@ -56,4 +56,3 @@ func TestCreateRefusesMissingDetailsAndWritesNothing(t *testing.T) {
 		}
 	})
 }
-

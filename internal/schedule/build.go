@@ -56,8 +56,13 @@ type Schedule struct {
 	TotalFee       money.Amount
 }
 
-// Maturity returns the date of the last row.
-func (s *Schedule) Maturity() date.Date { return s.Rows[len(s.Rows)-1].Date }
+// Maturity returns the date of the last row (the start date of a schedule without rows).
+func (s *Schedule) Maturity() date.Date {
+	if len(s.Rows) == 0 {
+		return s.Terms.Start
+	}
+	return s.Rows[len(s.Rows)-1].Date
+}
 
 // Build computes the schedule of t. Errors are *FieldError naming the parameter.
 func Build(t Terms) (*Schedule, error) {

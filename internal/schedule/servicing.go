@@ -63,6 +63,9 @@ func (s *Schedule) Payoff(on date.Date) (Payoff, error) {
 // there is no fee row) and the index of the first row dated on or after it.
 func (s *Schedule) around(on date.Date) (Row, int, error) {
 	t := s.Terms
+	if len(s.Rows) == 0 || s.Rows[len(s.Rows)-1].Kind == FeeRow {
+		return Row{}, 0, fieldErr("schedule", "has no payments (build it with Build)")
+	}
 	if on.Before(t.Start) {
 		return Row{}, 0, fieldErr("date", "%s is before the disbursement on %s", on, t.Start)
 	}

@@ -138,6 +138,7 @@ type FieldError struct {
 	Problem string
 }
 
+// Error returns "field: problem".
 func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
 
 // Unwrap makes every FieldError match ErrTerms.
