@@ -11,6 +11,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/clock"
 	"nesie.kz/nesie/internal/config"
@@ -175,7 +177,11 @@ func (c *cli) newServer(cfg *config.Config, db *store.DB, log *slog.Logger, demo
 		}
 		scfg.TrustedProxies = append(scfg.TrustedProxies, netip.PrefixFrom(a, a.BitLen()))
 	}
-	return server.New(scfg, app, log, obs.NewMetrics(), db.Ping)
+	metrics := obs.NewMetrics()
+	if err := metrics.Register(collectors.NewDBStatsCollector(db.Raw(), "nesie")); err != nil {
+		return nil, err
+	}
+	return server.New(scfg, app, log, metrics, db.Ping)
 }
 
 // certificate is the configured one, or in the demo a self-signed one made on first run.

@@ -122,6 +122,9 @@ func TestR23_DemoServesOverTLS12AndRefusesTLS11(t *testing.T) {
 	if code, _ := get(t, tlsClient(0, 0), base+"/readyz"); code != 200 {
 		t.Fatalf("readyz = %d", code)
 	}
+	if code, body := get(t, tlsClient(0, 0), base+"/metrics"); code != 200 || !strings.Contains(body, "nesie_http_requests_total") || !strings.Contains(body, "go_sql_open_connections") {
+		t.Fatalf("metrics %d: %.300s", code, body)
+	}
 	code, body := get(t, tlsClient(0, 0), base+"/")
 	if code != 200 || !strings.Contains(body, "Несие-Демо") || !strings.Contains(body, "150340012340") {
 		t.Fatalf("home page %d: %s", code, body)
