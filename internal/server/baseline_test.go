@@ -1,13 +1,17 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"nesie.kz/nesie/internal/fault"
 )
 
 // wantSecurityHeaders are written out here, not read from the code, so that a change to a
@@ -214,4 +218,37 @@ func TestR24_5_ErrorsAnsweredSafely(t *testing.T) {
 		err, _ := l["err"].(string)
 		return l["msg"] == "request failed" && strings.Contains(err, "SQLSTATE 42601")
 	})
+}
+
+// TestR26_3_DomainErrorsMapToStatusesAndNameTheField shows the one mapping from the domain's
+// kinds of failure to HTTP: bad input names its field; unknown errors stay a generic 500.
+func TestR26_3_DomainErrorsMapToStatusesAndNameTheField(t *testing.T) {
+	cases := []struct {
+		err    error
+		status int
+		code   string
+		field  string
+	}{
+		{fmt.Errorf("register: %w", fault.Field("iin", "check digit")), 400, "invalid", "iin"},
+		{fault.New(fault.ErrConflict, "already_registered", "This IIN is already registered."), 409, "already_registered", ""},
+		{fmt.Errorf("x: %w", fault.ErrNotFound), 404, "not_found", ""},
+		{fault.Wrap(fault.ErrUnavailable, "biometrics_unavailable", "Biometric identification is unavailable.", errors.New("dial tcp")), 503, "biometrics_unavailable", ""},
+		{errors.New("pq: relation does not exist"), 500, "internal", ""},
+	}
+	for _, c := range cases {
+		rec := httptest.NewRecorder()
+		WriteError(rec, httptest.NewRequest("GET", "/", nil), c.err)
+		var body struct {
+			Error struct{ Code, Message, Field string }
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Code != c.status || body.Error.Code != c.code || body.Error.Field != c.field {
+			t.Errorf("%v: %d %+v, want %d %s field %q", c.err, rec.Code, body.Error, c.status, c.code, c.field)
+		}
+		if strings.Contains(rec.Body.String(), "dial tcp") || strings.Contains(rec.Body.String(), "relation") {
+			t.Errorf("the cause leaked: %s", rec.Body.String())
+		}
+	}
 }

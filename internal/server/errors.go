@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/reqctx"
 )
 
@@ -17,6 +18,7 @@ type Error struct {
 	Status  int
 	Code    string
 	Message string
+	Field   string // for bad input, the field at fault
 	Err     error
 }
 
@@ -40,14 +42,45 @@ var (
 	errNotFound = &Error{Status: http.StatusNotFound, Code: "not_found", Message: "Not found."}
 )
 
+// kindStatus maps the domain's kinds of failure to HTTP.
+var kindStatus = []struct {
+	kind   error
+	status int
+	code   string
+	msg    string
+}{
+	{fault.ErrInvalid, http.StatusBadRequest, "invalid", "The request is not valid."},
+	{fault.ErrNotFound, http.StatusNotFound, "not_found", "Not found."},
+	{fault.ErrConflict, http.StatusConflict, "conflict", "The request conflicts with the current state."},
+	{fault.ErrForbidden, http.StatusForbidden, "forbidden", "Not allowed."},
+	{fault.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated", "Please sign in."},
+	{fault.ErrUnavailable, http.StatusServiceUnavailable, "unavailable", "A service we depend on is unavailable. Try again later."},
+}
+
 // publicError chooses what the client is told about err. This is the one place where errors
-// become HTTP answers: anything not recognised is a generic 500.
+// become HTTP answers: anything not recognised is a generic 500. A domain error of a known
+// kind keeps its own code and message (fault.Kinded) or, for bad input, names the field.
 func publicError(err error) *Error {
 	var e *Error
 	var tooLarge *http.MaxBytesError
+	var field *fault.FieldError
+	var kinded *fault.Kinded
 	switch {
 	case errors.As(err, &e) && e.Status >= 400 && e.Status <= 599 && e.Code != "":
 		return e
+	case errors.As(err, &field):
+		return &Error{Status: http.StatusBadRequest, Code: "invalid", Message: field.Error(), Field: field.Field}
+	}
+	for _, k := range kindStatus {
+		if !errors.Is(err, k.kind) {
+			continue
+		}
+		if errors.As(err, &kinded) && kinded.Kind == k.kind {
+			return &Error{Status: k.status, Code: kinded.Code, Message: kinded.Message}
+		}
+		return &Error{Status: k.status, Code: k.code, Message: k.msg}
+	}
+	switch {
 	case errors.As(err, &tooLarge):
 		return errTooLarge
 	case errors.Is(err, context.DeadlineExceeded):
@@ -68,6 +101,7 @@ type errorBody struct {
 type errorDetail struct {
 	Code          string `json:"code"`
 	Message       string `json:"message"`
+	Field         string `json:"field,omitempty"`
 	CorrelationID string `json:"correlation_id,omitempty"`
 }
 
@@ -84,6 +118,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, pub.Status, errorBody{Error: errorDetail{
 		Code:          pub.Code,
 		Message:       pub.Message,
+		Field:         pub.Field,
 		CorrelationID: reqctx.From(r.Context()).RequestID,
 	}})
 }
