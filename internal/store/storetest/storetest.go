@@ -150,9 +150,7 @@ func RequirePostgres(t testing.TB) *cluster {
 	if os.Getenv("NESIE_REQUIRE_POSTGRES") == "1" {
 		t.Fatalf("%s (NESIE_REQUIRE_POSTGRES=1)", msg)
 	}
-	loudOnce.Do(func() {
-		fmt.Fprintf(os.Stderr, "\n!!!!!!!!\n!!! %s\n!!! set NESIE_REQUIRE_POSTGRES=1 to make this a failure\n!!!!!!!!\n\n", msg)
-	})
+	loudOnce.Do(func() { shout(msg) })
 	t.Skip(msg)
 	return nil
 }
@@ -201,4 +199,16 @@ func EmptyPostgres(t testing.TB) (adminURL, appURL string) {
 		}
 	})
 	return c.dbURL(name, true), c.dbURL(name, false)
+}
+
+// shout tells the person running the tests that half the suite did not run. `go test ./...`
+// shows a passing package's output only with -v, so the message also goes straight to the
+// terminal when there is one.
+func shout(msg string) {
+	banner := fmt.Sprintf("\n!!!!!!!!\n!!! %s\n!!! set NESIE_REQUIRE_POSTGRES=1 to make this a failure\n!!!!!!!!\n\n", msg)
+	fmt.Fprint(os.Stderr, banner)
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		fmt.Fprint(tty, banner)
+		tty.Close()
+	}
 }
