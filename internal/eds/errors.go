@@ -47,6 +47,9 @@ var (
 	// ErrUnreachable is returned by OCSP and CRL fetchers when the service cannot be reached;
 	// only this error lets OCSP fall back to a CRL.
 	ErrUnreachable = errors.New("eds: revocation service unreachable")
+	// ErrVerifierUnavailable: the external (NCANode) verifier failed, timed out, answered
+	// garbage or an answer that does not describe this signature. Fail closed: refused.
+	ErrVerifierUnavailable = errors.New("eds: external verifier unavailable")
 )
 
 // NeedsExternalVerifierError says which GOST algorithm stopped the built-in verifier.

@@ -53,7 +53,7 @@ type RevocationEvidence struct {
 
 // RevocationChecker establishes whether cert (issued by issuer) is revoked as of at. It
 // returns a nil error only for a good status; a revoked certificate gives a *RevokedError,
-// anything else an error wrapping ErrRevocationUnknown. The later HTTP OCSP/CRL client plugs in
+// anything else an error wrapping ErrRevocationUnknown. The HTTP OCSP/CRL fetchers plug in
 // here, through OCSPThenCRL or by implementing the interface.
 type RevocationChecker interface {
 	CheckRevocation(ctx context.Context, cert, issuer *x509.Certificate, at time.Time) (RevocationEvidence, error)

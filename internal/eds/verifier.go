@@ -12,7 +12,7 @@ import (
 )
 
 // Verifier verifies a client's signature over a document. Two back ends implement it: Builtin
-// (RSA and ECDSA, in Go) and, later, an NCANode HTTP client for GOST 34.10-2015. A nil error
+// (RSA and ECDSA, in Go) and NCANode, an HTTP client for GOST 34.10-2015; Router picks one. A nil error
 // means every check passed; any error is a refusal. The Evidence is returned in both cases,
 // filled as far as the check went, for the audit trail.
 type Verifier interface {
@@ -33,7 +33,7 @@ type VerifyRequest struct {
 // Evidence is what a verification leaves for the 5-year archive (R34): the signature and the
 // OCSP response exactly as received, the document's hash, the chain, and what was learnt.
 type Evidence struct {
-	Backend string // "builtin", later "ncanode"
+	Backend string // "builtin" or "ncanode"
 	// Signature is the CMS byte for byte as received.
 	Signature []byte
 	// DocumentSHA256 is the SHA-256 of the document the signature was checked against.
@@ -45,6 +45,9 @@ type Evidence struct {
 	SigningTime time.Time
 	VerifiedAt  time.Time
 	Revocation  RevocationEvidence
+	// BackendResponse is the external verifier's answer (NCANode's JSON) byte for byte, when
+	// one was asked; it is the revocation evidence of a GOST signature.
+	BackendResponse []byte
 }
 
 // Defaults for the signing-time policy. NCALayer writes the client computer's clock into

@@ -30,6 +30,9 @@ func IsRetryable(err error) bool {
 // IsUniqueViolation reports whether err is a unique-constraint violation, which callers turn
 // into a conflict ("already exists", "idempotency key reused").
 func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return pgErr.Code == "23505"

@@ -1,0 +1,22 @@
+// Package biometric identifies clients through ЦОИД (НПК's FinID, FACTS.md §4) with active
+// liveness: the provider issues a nonce and a random sequence of control movements, the
+// client performs them, and the provider returns a signed result. Nothing in Nesie trusts a
+// result until it has passed every check here:
+//
+//   - the provider's Ed25519 signature verifies with the configured public key;
+//   - the nonce is the one issued for this session (a replayed or foreign result is
+//     refused, R11), and the result names this session and this IIN;
+//   - the result is fresh: checked within the configured window of now;
+//   - liveness passed and the movements seen equal the sequence issued, in order (R35);
+//   - the similarity to the reference photo reaches the configured threshold.
+//
+// A sequence is never issued twice to one client (R35): the provider promises it and the
+// database enforces it (biometric_session's UNIQUE (iin, movements)); a repeated sequence is
+// refused before the client is asked to perform it. Three failed checks end the session and
+// raise an anti-fraud signal. Every check, passed or refused, is kept as an electronic
+// document (R34): the result's bytes as received, its signature and the outcome, with an
+// audit event in the same transaction.
+//
+// The provider is reached through Client over HTTP; any failure, timeout or answer that is
+// not a result is fault.ErrUnavailable and the identification is refused (fail closed).
+package biometric

@@ -1,0 +1,122 @@
+package biometric
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"nesie.kz/nesie/internal/audit"
+	"nesie.kz/nesie/internal/clock"
+	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/kz"
+	"nesie.kz/nesie/internal/store"
+)
+
+// FraudSignalKind is the antifraud_signal kind raised when a session fails MaxAttempts times.
+const FraudSignalKind = "biometric.attempts_exhausted"
+
+// Service runs biometric identifications.
+type Service struct {
+	db     *store.DB
+	trail  *audit.Trail
+	client *Client
+	clock  clock.Clock
+	cfg    Config
+}
+
+// NewService returns a Service; cfg is validated so that no check can be switched off by a
+// zero value.
+func NewService(db *store.DB, trail *audit.Trail, client *Client, clk clock.Clock, cfg Config) (*Service, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if db == nil || trail == nil || client == nil || clk == nil {
+		return nil, errors.New("biometric service: database, trail, client and clock are all required")
+	}
+	return &Service{db: db, trail: trail, client: client, clock: clk, cfg: cfg}, nil
+}
+
+// Refusals of a session's start.
+var (
+	errSequenceReused = fault.New(fault.ErrUnavailable, "biometric_sequence_reused",
+		"The biometric service repeated a movement sequence issued before; identification is refused, try again later.")
+	errNonceReused = fault.New(fault.ErrUnavailable, "biometric_nonce_reused",
+		"The biometric service repeated a nonce issued before; identification is refused, try again later.")
+)
+
+// Start asks the provider for a session for iin and records it. A session whose movement
+// sequence was issued to this client before, or whose nonce was issued before, is refused
+// (R35, R11) and never shown to the client.
+func (s *Service) Start(ctx context.Context, iin kz.IIN) (Session, error) {
+	if iin.IsZero() {
+		return Session{}, fault.Field("iin", "is required")
+	}
+	sess := Session{ID: newID(), IIN: iin, Status: StatusOpen, MaxAttempts: s.cfg.MaxAttempts}
+	refused := func(err error) (Session, error) {
+		ev := audit.Event{Action: "biometric.session_refused", ObjectType: "biometric_session", ObjectID: sess.ID,
+			Change: map[string]any{"iin": iin.Masked(), "provider_session_id": sess.ProviderSessionID}}
+		if aerr := s.trail.Refused(ctx, ev, err); aerr != nil {
+			return Session{}, errors.Join(err, aerr)
+		}
+		return Session{}, err
+	}
+	ps, err := s.client.CreateSession(ctx, iin, sess.ID)
+	if err != nil {
+		return refused(err)
+	}
+	sess.ProviderSessionID, sess.Nonce, sess.Movements, sess.ExpiresAt = ps.ID, ps.Nonce, ps.Movements, ps.ExpiresAt
+	err = s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+		sess.CreatedAt = tx.Now()
+		if !sess.ExpiresAt.After(sess.CreatedAt) {
+			return unavailable(fmt.Errorf("session %s expires at %s, before it starts", ps.ID, ps.ExpiresAt))
+		}
+		switch used, err := sequenceIssued(ctx, tx, iin, sess.Movements); {
+		case err != nil:
+			return fmt.Errorf("look up issued sequences: %w", err)
+		case used:
+			return errSequenceReused
+		}
+		switch used, err := nonceIssued(ctx, tx, sess.Nonce); {
+		case err != nil:
+			return fmt.Errorf("look up issued nonces: %w", err)
+		case used:
+			return errNonceReused
+		}
+		if err := insertSession(ctx, tx, sess); err != nil {
+			if store.IsUniqueViolation(err) {
+				// A racing start won; the constraint is the guarantee, the checks above the explanation.
+				return errSequenceReused
+			}
+			return fmt.Errorf("store biometric session: %w", err)
+		}
+		return s.trail.Record(ctx, tx, audit.Event{Action: "biometric.session_started", ObjectType: "biometric_session",
+			ObjectID: sess.ID, Change: map[string]any{"iin": iin.Masked(), "provider_session_id": sess.ProviderSessionID,
+				"movements": sess.Movements.String(), "expires_at": sess.ExpiresAt}})
+	})
+	if err != nil {
+		return refused(err)
+	}
+	return sess, nil
+}
+
+// FindSession returns the session with id.
+func (s *Service) FindSession(ctx context.Context, id string) (Session, error) {
+	var sess Session
+	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+		var err error
+		sess, err = loadSession(ctx, tx, id)
+		return err
+	})
+	return sess, err
+}
+
+// Checks returns the session's checks, oldest first, as they were kept.
+func (s *Service) Checks(ctx context.Context, sessionID string) ([]Check, error) {
+	var out []Check
+	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+		var err error
+		out, err = loadChecks(ctx, tx, sessionID)
+		return err
+	})
+	return out, err
+}
