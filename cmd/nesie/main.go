@@ -51,6 +51,7 @@ commands:
   audit      verify the audit trail, sign a checkpoint, export the public key
   check      check an IIN, BIN or IBAN: nesie check iin|bin|iban VALUE
   schedule   print a repayment schedule with its ГЭСВ and overpayment
+  sim        run the simulators of the outside services (biometrics, НУЦ, SMS, phone registry)
   version    print the version
 
 Run "nesie COMMAND -h" for a command's flags. Every flag has a NESIE_… environment variable.`
@@ -70,6 +71,8 @@ func (c *cli) run(ctx context.Context, args []string) int {
 		return c.audit(ctx, rest)
 	case "check":
 		return c.check(rest)
+	case "sim":
+		return c.sim(ctx, rest)
 	case "schedule":
 		return runSchedule(rest, c.clock.Now(), c.stdout, c.stderr)
 	case "version":

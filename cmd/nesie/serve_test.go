@@ -185,7 +185,11 @@ func TestProductionRefusesAnUnmigratedDatabaseUntilMigrated(t *testing.T) {
 	}
 	c, _, errOut := testCLI()
 	prod := []string{"serve", "--mode", "production", "--database-url", appURL, "--data", dir, "--addr", "127.0.0.1:0",
-		"--tls-cert", filepath.Join(dir, "tls-cert.pem"), "--tls-key", filepath.Join(dir, "tls-key.pem")}
+		"--tls-cert", filepath.Join(dir, "tls-cert.pem"), "--tls-key", filepath.Join(dir, "tls-key.pem"),
+		// Production names every outside service; none is reached before the schema check.
+		"--biometric-url", "http://127.0.0.1:1", "--biometric-key", filepath.Join(dir, "bio.pem"), "--ocsp-url", "http://127.0.0.1:1",
+		"--crl-urls", "http://127.0.0.1:1/crl", "--ncanode-url", "http://127.0.0.1:1", "--eds-roots", filepath.Join(dir, "roots.pem"),
+		"--sms-url", "http://127.0.0.1:1", "--phone-registry-url", "http://127.0.0.1:1"}
 	if code := c.run(context.Background(), prod); code != 1 || !strings.Contains(errOut.String(), `run "nesie migrate"`) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

@@ -57,6 +57,23 @@ type Config struct {
 	MRPFile      string
 	BanksFile    string
 	CalendarFile string
+
+	// VaultKeyFile holds the keys personal data is encrypted with (R37).
+	VaultKeyFile string
+	// Outside services; the demo starts simulators and ignores these.
+	Outside Outside
+}
+
+// Outside are the addresses of the services Nesie reaches over the network.
+type Outside struct {
+	BiometricURL     string // ЦОИД / FinID
+	BiometricKeyFile string // the provider's Ed25519 public key (PEM) its results are signed with
+	OCSPURL          string
+	CRLURLs          []string
+	NCANodeURL       string // GOST signature verification
+	EDSRootsFile     string // PEM: the НУЦ root and issuing CA certificates trusted for EDS
+	SMSURL           string
+	PhoneRegistryURL string
 }
 
 // SQLitePath is the embedded database file.
@@ -135,6 +152,24 @@ func (c *Config) fields() []field {
 	add("mrp-file", "NESIE_MRP_FILE", "", "МРП by year, lines 'YEAR AMOUNT', overriding the built-in table", false, &c.MRPFile)
 	add("banks-file", "NESIE_BANKS_FILE", "", "CSV code,bic,name extending the built-in bank table", false, &c.BanksFile)
 	add("calendar-file", "NESIE_CALENDAR_FILE", "", "government working-day transfers for the calendar", false, &c.CalendarFile)
+	add("vault-key", "NESIE_VAULT_KEY_FILE", "", "keys personal data is encrypted with (default: DATA/vault.key)", false, &c.VaultKeyFile)
+	o := &c.Outside
+	add("biometric-url", "NESIE_BIOMETRIC_URL", "", "ЦОИД biometric identification service", false, &o.BiometricURL)
+	add("biometric-key", "NESIE_BIOMETRIC_KEY_FILE", "", "the biometric provider's public key (PEM)", false, &o.BiometricKeyFile)
+	add("ocsp-url", "NESIE_OCSP_URL", "", "НУЦ OCSP responder", false, &o.OCSPURL)
+	addParsed("crl-urls", "NESIE_CRL_URLS", "", "comma-separated НУЦ CRL addresses", func(s string) error {
+		o.CRLURLs = nil
+		for _, u := range strings.Split(s, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				o.CRLURLs = append(o.CRLURLs, u)
+			}
+		}
+		return nil
+	}, func() string { return strings.Join(o.CRLURLs, ",") })
+	add("ncanode-url", "NESIE_NCANODE_URL", "", "NCANode service verifying GOST signatures", false, &o.NCANodeURL)
+	add("eds-roots", "NESIE_EDS_ROOTS_FILE", "", "PEM file of the НУЦ certificates trusted for EDS", false, &o.EDSRootsFile)
+	add("sms-url", "NESIE_SMS_URL", "", "SMS gateway", false, &o.SMSURL)
+	add("phone-registry-url", "NESIE_PHONE_REGISTRY_URL", "", "mobile operator / eGov phone registry", false, &o.PhoneRegistryURL)
 	return out
 }
 
@@ -222,6 +257,9 @@ func (c *Config) finish() error {
 	if c.AuditCheckpointFile == "" {
 		c.AuditCheckpointFile = filepath.Join(c.Data, "audit-checkpoints.log")
 	}
+	if c.VaultKeyFile == "" {
+		c.VaultKeyFile = filepath.Join(c.Data, "vault.key")
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr (NESIE_ADDR): want HOST:PORT: %w", err)
 	}
@@ -242,6 +280,16 @@ func (c *Config) finish() error {
 		if c.DatabaseURL == "" {
 			missing = append(missing, "--database-url (production runs on PostgreSQL)")
 		}
+		o := c.Outside
+		for _, need := range []struct{ flag, v string }{
+			{"--biometric-url", o.BiometricURL}, {"--biometric-key", o.BiometricKeyFile}, {"--ocsp-url", o.OCSPURL},
+			{"--crl-urls", strings.Join(o.CRLURLs, ",")}, {"--ncanode-url", o.NCANodeURL}, {"--eds-roots", o.EDSRootsFile},
+			{"--sms-url", o.SMSURL}, {"--phone-registry-url", o.PhoneRegistryURL},
+		} {
+			if need.v == "" {
+				missing = append(missing, need.flag+" (production reaches the real service; there are no simulators)")
+			}
+		}
 		if len(missing) > 0 {
 			return fmt.Errorf("production mode needs %s", strings.Join(missing, " and "))
 		}
@@ -260,7 +308,6 @@ func (c *Config) LogValue() slog.Value {
 		}
 		attrs = append(attrs, slog.String(f.flag, v))
 	}
-	attrs = append(attrs, slog.String("audit-key", c.AuditKeyFile), slog.String("audit-checkpoints", c.AuditCheckpointFile))
 	return slog.GroupValue(attrs...)
 }
 
