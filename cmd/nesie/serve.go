@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"nesie.kz/nesie/internal/api"
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/clock"
 	"nesie.kz/nesie/internal/config"
@@ -107,8 +109,29 @@ func (c *cli) runServer(ctx context.Context, cfg *config.Config, log *slog.Logge
 		}
 	}
 
+	// Outside Services: simulators in the demo, the real services in production.
+	var ep endpoints
+	var sims *simulators
+	if demo {
+		if sims, err = startSimulators(c.clock, nil); err != nil {
+			return err
+		}
+		defer sims.Close()
+		ep, err = endpointsOfSimulators(sims)
+	} else {
+		ep, err = endpointsOf(cfg.Outside)
+	}
+	if err != nil {
+		return err
+	}
+	svc, err := buildServices(cfg, db, trail, c.clock, ep, log)
+	if err != nil {
+		return err
+	}
+	defer svc.runWorkers(ctx, log)()
+
 	// HTTPS
-	srv, err := c.newServer(cfg, db, log, demo)
+	srv, err := c.newServer(cfg, db, svc, log, demo)
 	if err != nil {
 		return err
 	}
@@ -116,7 +139,7 @@ func (c *cli) runServer(ctx context.Context, cfg *config.Config, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	c.announce(cfg, ln.Addr(), key, demo)
+	c.announce(cfg, ln.Addr(), key, sims)
 	if c.listening != nil {
 		c.listening(ln.Addr())
 	}
@@ -157,15 +180,18 @@ func loadAuditKey(cfg *config.Config) (*audit.Key, error) {
 	return audit.LoadKey(cfg.AuditKeyFile)
 }
 
-func (c *cli) newServer(cfg *config.Config, db *store.DB, log *slog.Logger, demo bool) (*server.Server, error) {
+func (c *cli) newServer(cfg *config.Config, db *store.DB, svc *services, log *slog.Logger, demo bool) (*server.Server, error) {
 	cert, err := c.certificate(cfg, demo)
 	if err != nil {
 		return nil, err
 	}
-	app, err := web.New(web.Deps{DB: db, Demo: demo})
+	pages, err := web.New(web.Deps{DB: db, Demo: demo})
 	if err != nil {
 		return nil, err
 	}
+	app := http.NewServeMux()
+	app.Handle("/", pages)
+	api.Routes(app, api.Deps{Auth: svc.Auth, Clients: svc.Clients, Biometric: svc.Biometric, Devices: svc.Devices, Onboarding: svc.Onboarding, DB: db, Log: log})
 	scfg := server.Config{
 		Addr: cfg.Addr, Certificate: cert, MaxBodyBytes: cfg.MaxBodyBytes,
 		ShutdownTimeout: cfg.ShutdownTimeout, CacheablePrefixes: []string{web.StaticPrefix},
@@ -200,9 +226,9 @@ func (c *cli) certificate(cfg *config.Config, demo bool) (cert tls.Certificate, 
 }
 
 // announce tells the person who started the demo where it is and what to do next.
-func (c *cli) announce(cfg *config.Config, addr net.Addr, key *audit.Key, demo bool) {
+func (c *cli) announce(cfg *config.Config, addr net.Addr, key *audit.Key, sims *simulators) {
 	url := "https://" + addr.String() + "/"
-	if !demo {
+	if sims == nil {
 		fmt.Fprintf(c.stdout, "Nesie is serving %s on %s\n", describeDB(cfg), url)
 		return
 	}
@@ -213,11 +239,12 @@ Nesie demo is running: %s
   TLS             self-signed certificate in %s (your browser will ask you to accept it)
   Audit trail     checkpoints signed with key %s, copied to %s
   Demo MFO        %s
-
+  Simulators      of the outside services, on loopback:
+%s
 Next:
   open %s in a browser to see the client cabinet
   run "go run ./cmd/nesie audit verify" in another terminal to check the audit trail
   press Ctrl+C to stop (the audit trail is sealed and signed on the way out)
 
-`, url, describeDB(cfg), cfg.Data, key.ID, cfg.AuditCheckpointFile, org.Demo().Name, url)
+`, url, describeDB(cfg), cfg.Data, key.ID, cfg.AuditCheckpointFile, org.Demo().Name, sims.listing(), url)
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"nesie.kz/nesie/internal/clock"
 	"nesie.kz/nesie/internal/sim"
@@ -85,11 +86,15 @@ func (s *simulators) Close() {
 	}
 }
 
-// describe prints where each simulator listens and how to point a server at them.
-func (s *simulators) describe(w io.Writer) {
+// describe prints where each simulator listens.
+func (s *simulators) describe(w io.Writer) { io.WriteString(w, s.listing()) }
+
+func (s *simulators) listing() string {
+	var b strings.Builder
 	for _, name := range []string{simBiometric, simNCA, simSMS, simPhones} {
-		fmt.Fprintf(w, "  %-45s %s\n", name, s.URL(name))
+		fmt.Fprintf(&b, "    %-45s %s\n", name, s.URL(name))
 	}
+	return b.String()
 }
 
 // publicKeyPEM encodes the biometric simulator's result-signing key for --biometric-key.

@@ -188,3 +188,9 @@ func (s *Service) ChangePassword(ctx context.Context, req ChangePasswordRequest)
 		return s.notify.SecurityEvent(ctx, tx, req.ClientID, EventPasswordChanged)
 	})
 }
+
+// CheckPassword applies the password policy for the account without storing anything, so
+// that a registration can refuse a weak password before it creates the client.
+func (s *Service) CheckPassword(pw Password, acct Account) error {
+	return checkPolicy(pw, s.cfg.MinPasswordLength, acct)
+}

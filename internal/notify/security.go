@@ -37,6 +37,9 @@ const (
 	KindPhoneChanged      = "phone_changed"
 	KindDeviceRegistered  = "device_registered"
 	KindDeviceRevoked     = "device_revoked"
+	// KindSecondFactorAdded is an authenticator app enrolled for login: an intruder who had
+	// the password would want one too.
+	KindSecondFactorAdded = "second_factor_added"
 )
 
 // securityTexts are the notices in Russian and Kazakh; %s is the time in Almaty. Each ends
@@ -55,6 +58,8 @@ var securityTexts = map[string][2]string{
 		"Nesie: жаңа құрылғы қосылды %s."},
 	KindDeviceRevoked: {"Nesie: устройство отключено %s.",
 		"Nesie: құрылғы ажыратылды %s."},
+	KindSecondFactorAdded: {"Nesie: подключено приложение-аутентификатор для входа %s.",
+		"Nesie: кіруге арналған аутентификатор қосымшасы қосылды %s."},
 }
 
 const (

@@ -1,0 +1,84 @@
+// Package api is the client JSON API under /api/v1/, used by the web cabinet and the mobile
+// app (issue 4, item 9): signing in with a password and a second factor (R6.5), sessions,
+// password change and recovery by biometrics plus a code, the TOTP authenticator, biometric
+// identification of a signed-in client, and the client's mobile devices, whose requests are
+// signed (R26.2).
+//
+// Handlers only translate: they decode a strict JSON body (unknown fields and trailing data
+// refused, the field at fault named), call the domain services, and answer JSON with
+// snake_case names. Errors are returned, never written by hand, so every failure goes through
+// server.WriteError and carries a stable code and no internals (R26.1). Answers hold no more
+// personal data than the client needs: a phone number is shown masked.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"nesie.kz/nesie/internal/auth"
+	"nesie.kz/nesie/internal/biometric"
+	"nesie.kz/nesie/internal/client"
+	"nesie.kz/nesie/internal/device"
+	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/onboarding"
+	"nesie.kz/nesie/internal/server"
+	"nesie.kz/nesie/internal/store"
+)
+
+// Deps are the services the API calls.
+type Deps struct {
+	Auth      *auth.Service
+	Clients   *client.Service
+	Biometric *biometric.Service
+	Devices   *device.Service
+	// Onboarding runs registrations (R6.1–R6.4).
+	Onboarding *onboarding.Service
+	DB         *store.DB
+	// Log receives what the API itself notices (refused device signatures); slog.Default
+	// when nil.
+	Log *slog.Logger
+}
+
+// handlers holds the dependencies every handler needs.
+type handlers struct {
+	Deps
+}
+
+// Routes registers the client API on mux under /api/v1/.
+func Routes(mux *http.ServeMux, d Deps) {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	h := &handlers{Deps: d}
+	open := func(pattern string, f server.HandlerFunc) { mux.Handle(pattern, f) }
+	signedIn := func(pattern string, f server.HandlerFunc) { mux.Handle(pattern, h.authenticated(f)) }
+
+	// Anonymous: the way in and the way back to a forgotten password.
+	open("POST /api/v1/login", h.beginLogin)
+	open("POST /api/v1/login/{challenge}/complete", h.completeLogin)
+	open("POST /api/v1/recovery/biometric", h.startRecoveryBiometric)
+	open("POST /api/v1/recovery", h.beginRecovery)
+	open("POST /api/v1/recovery/{challenge}/complete", h.completeRecovery)
+	open("POST /api/v1/registrations", h.beginRegistration)
+	open("POST /api/v1/registrations/{id}/complete", h.completeRegistration)
+
+	// A signed-in client.
+	signedIn("GET /api/v1/me", h.me)
+	signedIn("GET /api/v1/sessions", h.sessions)
+	signedIn("DELETE /api/v1/sessions/{id}", h.revokeSession)
+	signedIn("POST /api/v1/logout", h.logout)
+	signedIn("POST /api/v1/logout-everywhere", h.logoutEverywhere)
+	signedIn("POST /api/v1/password", h.changePassword)
+	signedIn("POST /api/v1/totp", h.enrollTOTP)
+	signedIn("POST /api/v1/totp/confirm", h.confirmTOTP)
+	signedIn("POST /api/v1/biometric", h.startBiometric)
+	signedIn("POST /api/v1/biometric/{id}/complete", h.completeBiometric)
+	signedIn("POST /api/v1/devices", h.registerDevice)
+	signedIn("GET /api/v1/devices", h.devices)
+	signedIn("DELETE /api/v1/devices/{id}", h.revokeDevice)
+
+	// Anything else under the prefix is answered in the API's JSON, not the mux's plain text.
+	open("/api/v1/", func(http.ResponseWriter, *http.Request) error { return errNoRoute })
+}
+
+var errNoRoute = fault.New(fault.ErrNotFound, "not_found", "Not found.")
