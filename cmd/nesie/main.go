@@ -51,6 +51,7 @@ commands:
   audit      verify the audit trail, sign a checkpoint, export the public key
   check      check an IIN, BIN or IBAN: nesie check iin|bin|iban VALUE
   schedule   print a repayment schedule with its ГЭСВ and overpayment
+  staff      mark a client whose personal data leaked; the calls owed (R36)
   sim        run the simulators of the outside services (biometrics, НУЦ, SMS, phone registry)
   version    print the version
 
@@ -73,6 +74,8 @@ func (c *cli) run(ctx context.Context, args []string) int {
 		return c.check(rest)
 	case "sim":
 		return c.sim(ctx, rest)
+	case "staff":
+		return c.staff(ctx, rest)
 	case "schedule":
 		return runSchedule(rest, c.clock.Now(), c.stdout, c.stderr)
 	case "version":

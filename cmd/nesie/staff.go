@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"nesie.kz/nesie/internal/audit"
+	"nesie.kz/nesie/internal/client"
+	"nesie.kz/nesie/internal/config"
+	"nesie.kz/nesie/internal/reqctx"
+	"nesie.kz/nesie/internal/store"
+	"nesie.kz/nesie/internal/vault"
+)
+
+const staffUsage = `usage: nesie staff compromise --staff ID --client ID --reason TEXT
+       nesie staff call-tasks
+       nesie staff complete-call --staff ID --task ID --outcome reached|not_reached|wrong_number [--refusal-recommended]
+
+The staff commands act on the database directly, as the named staff member, and are audited.
+They stand in for the back office's leaked-data screens (R36) until staff accounts exist.`
+
+// staff is `nesie staff`: mark a client whose personal data leaked (R36), and record the
+// call the MFO then owes the client.
+func (c *cli) staff(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(c.stderr, staffUsage)
+		return 2
+	}
+	var staffID, clientID, reason, taskID, outcome string
+	var refusal bool
+	cfg, fs, code, ok := c.loadConfig("staff "+args[0], args[1:], func(fs *flag.FlagSet) {
+		fs.StringVar(&staffID, "staff", "", "the acting staff member's id")
+		fs.StringVar(&clientID, "client", "", "the client's id")
+		fs.StringVar(&reason, "reason", "", "why, in words (the audit trail keeps it)")
+		fs.StringVar(&taskID, "task", "", "the call task's id")
+		fs.StringVar(&outcome, "outcome", "", "reached, not_reached or wrong_number")
+		fs.BoolVar(&refusal, "refusal-recommended", false, "the client was advised to set the voluntary refusal of credits")
+	})
+	if !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(c.stderr, staffUsage)
+		return 2
+	}
+	clients, db, err := c.openClients(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "nesie staff: %v\n", err)
+		return 1
+	}
+	defer db.Close()
+	if args[0] != "call-tasks" && strings.TrimSpace(staffID) == "" {
+		fmt.Fprintln(c.stderr, "nesie staff: --staff is required: every staff action is audited under its author")
+		return 2
+	}
+	ctx = reqctx.With(ctx, reqctx.Info{RequestID: "cli-staff", Actor: reqctx.Actor{Kind: reqctx.Staff, ID: staffID}})
+	switch args[0] {
+	case "compromise":
+		var task string
+		err = db.Transact(ctx, func(ctx context.Context, tx *store.Tx) (err error) {
+			task, err = clients.MarkCompromised(ctx, tx, clientID, reason)
+			return err
+		})
+		if err == nil {
+			fmt.Fprintf(c.stdout, "client %s marked compromised; call task %s opened\n", clientID, task)
+		}
+	case "call-tasks":
+		var tasks []client.CallTask
+		err = db.Read(ctx, func(ctx context.Context, tx *store.Tx) (err error) {
+			tasks, err = clients.OpenCallTasks(ctx, tx, 100)
+			return err
+		})
+		for _, t := range tasks {
+			fmt.Fprintf(c.stdout, "%s  client %s  since %s  %s\n", t.ID, t.ClientID, t.CreatedAt.Format("2006-01-02 15:04"), t.Reason)
+		}
+	case "complete-call":
+		err = db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+			_, err := clients.CompleteCallTask(ctx, tx, taskID, client.CallOutcome(outcome), refusal)
+			return err
+		})
+		if err == nil {
+			fmt.Fprintf(c.stdout, "call task %s completed: %s\n", taskID, outcome)
+		}
+	default:
+		fmt.Fprintf(c.stderr, "nesie staff: unknown subcommand %q\n%s\n", args[0], staffUsage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "nesie staff %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+// openClients opens the database and the client records it holds (decrypted with the vault
+// key, which must exist: a staff command never creates one).
+func (c *cli) openClients(ctx context.Context, cfg *config.Config) (*client.Service, *store.DB, error) {
+	v, err := vault.LoadKeyFile(cfg.VaultKeyFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := c.openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return client.NewService(v, audit.NewTrail(db, nil)), db, nil
+}
