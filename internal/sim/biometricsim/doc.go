@@ -27,6 +27,21 @@
 //
 // Errors are {"error":"code","message":"…"} with a 4xx or 5xx status.
 //
+// # The demo page
+//
+//	GET  /demo/sessions/{id}               the page where the client performs the movements
+//	GET  /demo/static/…                    its script, stylesheet and icon
+//
+// In the demo the client performs the movements on a page of the simulator, marked "ДЕМО /
+// симулятор ЦОИД", in Russian and Kazakh. It lists the movements asked for, in order; the
+// tester presses each movement's button as it is performed, and the presses, in their order,
+// are the movements sent. The frame is a camera snapshot when the browser has a camera, or,
+// by choice or without one, the identity's demo selfie ("my face") or a stranger's photo (to
+// try a failing match). The page posts to the performance endpoint and shows the outcome.
+// It carries no inline script or style and is served with a Content-Security-Policy that
+// allows only the simulator's own files and API. A real camera frame is "any other image"
+// below, so it scores as a stranger: the simulator cannot compare faces.
+//
 // # The signature
 //
 // The signature is Ed25519 over the canonical encoding of the result (Result.Canonical): the

@@ -130,6 +130,7 @@ func (s *Simulator) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/sessions/{id}/performance", s.perform)
 	mux.HandleFunc("GET /v1/sessions/{id}/result", s.result)
 	mux.HandleFunc("GET /v1/keys", s.keys)
+	s.registerDemo(mux)
 	return mux
 }
 
