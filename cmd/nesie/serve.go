@@ -241,10 +241,20 @@ Nesie demo is running: %s
   Demo MFO        %s
   Simulators      of the outside services, on loopback:
 %s
+Try the client API (JSON under /api/v1):
+  1. POST /api/v1/registrations with an application for one of the simulator's made-up people:
+%s     the answer has the movements to perform and the statement to sign.
+  2. Act the movements out at %s/demo/sessions/PROVIDER_SESSION_ID
+  3. Sign the statement with the НУЦ simulator's demo signer: POST %s/demo/sign
+     {"iin": "…", "data": "<statement, base64>", "detached": true}
+  4. POST /api/v1/registrations/ID/complete with the application, the biometric session, the
+     signature and a password; then POST /api/v1/login — the SMS code is at %s/v1/messages
+
 Next:
   open %s in a browser to see the client cabinet
   run "go run ./cmd/nesie audit verify" in another terminal to check the audit trail
   press Ctrl+C to stop (the audit trail is sealed and signed on the way out)
 
-`, url, describeDB(cfg), cfg.Data, key.ID, cfg.AuditCheckpointFile, org.Demo().Name, sims.listing(), url)
+`, url, describeDB(cfg), cfg.Data, key.ID, cfg.AuditCheckpointFile, org.Demo().Name, sims.listing(),
+		sims.people(), sims.URL(simBiometric), sims.URL(simNCA), sims.URL(simSMS), url)
 }

@@ -111,3 +111,12 @@ func certificatesPEM(s *simulators) []byte {
 	}
 	return out
 }
+
+// people lists the made-up persons the biometric simulator has reference photos of.
+func (s *simulators) people() string {
+	var b strings.Builder
+	for _, id := range biometricsim.DemoIdentities() {
+		fmt.Fprintf(&b, "       IIN %s  %s\n", id.IIN, id.Name)
+	}
+	return b.String()
+}
