@@ -1,8 +1,9 @@
 // Package api is the client JSON API under /api/v1/, used by the web cabinet and the mobile
 // app (issue 4, item 9): signing in with a password and a second factor (R6.5), sessions,
 // password change and recovery by biometrics plus a code, the TOTP authenticator, biometric
-// identification of a signed-in client, and the client's mobile devices, whose requests are
-// signed (R26.2).
+// identification of a signed-in client, the client's mobile devices, whose requests are
+// signed (R26.2), registration (R6.1–R6.4), the phone and bank-account changes that need
+// biometrics and EDS (R6.6), and the fresh checks after a leak of personal data (R36).
 //
 // Handlers only translate: they decode a strict JSON body (unknown fields and trailing data
 // refused, the field at fault named), call the domain services, and answer JSON with
@@ -31,7 +32,8 @@ type Deps struct {
 	Clients   *client.Service
 	Biometric *biometric.Service
 	Devices   *device.Service
-	// Onboarding runs registrations (R6.1–R6.4).
+	// Onboarding runs registrations (R6.1–R6.4), the sensitive changes (R6.6) and the fresh
+	// checks after a leak (R36).
 	Onboarding *onboarding.Service
 	DB         *store.DB
 	// Log receives what the API itself notices (refused device signatures); slog.Default
@@ -76,6 +78,12 @@ func Routes(mux *http.ServeMux, d Deps) {
 	signedIn("POST /api/v1/devices", h.registerDevice)
 	signedIn("GET /api/v1/devices", h.devices)
 	signedIn("DELETE /api/v1/devices/{id}", h.revokeDevice)
+	signedIn("POST /api/v1/phone-change", h.beginPhoneChange)
+	signedIn("POST /api/v1/phone-change/{id}/complete", h.completePhoneChange)
+	signedIn("POST /api/v1/bank-account-change", h.beginBankAccountChange)
+	signedIn("POST /api/v1/bank-account-change/{id}/complete", h.completeBankAccountChange)
+	signedIn("POST /api/v1/verification", h.beginVerification)
+	signedIn("POST /api/v1/verification/{id}/complete", h.completeVerification)
 
 	// Anything else under the prefix is answered in the API's JSON, not the mux's plain text.
 	open("/api/v1/", func(http.ResponseWriter, *http.Request) error { return errNoRoute })

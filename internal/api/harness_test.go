@@ -25,6 +25,7 @@ import (
 	"nesie.kz/nesie/internal/sim"
 	"nesie.kz/nesie/internal/sim/biometricsim"
 	"nesie.kz/nesie/internal/sim/ncasim"
+	"nesie.kz/nesie/internal/sim/phonesim"
 	"nesie.kz/nesie/internal/sim/smssim"
 	"nesie.kz/nesie/internal/sms"
 	"nesie.kz/nesie/internal/store"
@@ -51,6 +52,8 @@ type world struct {
 	smsURL   string
 	bio      *biometricsim.Simulator
 	nca      *ncasim.Simulator
+	phones   *phonesim.Registry
+	phoneSrv *sim.Server
 	bioHTTP  *biometric.Client
 	worker   *notify.Worker
 	clients  *client.Service

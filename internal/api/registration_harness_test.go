@@ -31,11 +31,13 @@ func newOnboarding(t *testing.T, w *world, env *storetest.Env, trail *audit.Trai
 	t.Cleanup(func() { ncaSrv.Close() })
 	nca.SetBaseURL(ncaSrv.URL)
 	w.nca = nca
-	phoneSrv, err := sim.Start("phones", "", phonesim.New())
+	w.phones = phonesim.New()
+	phoneSrv, err := sim.Start("phones", "", w.phones)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { phoneSrv.Close() })
+	w.phoneSrv = phoneSrv
 
 	trust, err := nca.Trust()
 	if err != nil {

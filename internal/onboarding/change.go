@@ -88,6 +88,11 @@ func (s *Service) beginChange(ctx context.Context, p purpose, clientID, value st
 
 // ChangeRequest completes a phone or bank-account change.
 type ChangeRequest struct {
+	// ClientID is the signed-in client completing the change: a flow of any other client is
+	// answered as unknown, so nobody can finish (or spend the attempts of) another's change.
+	ClientID string
+	// Kind is the change the caller means; a flow of the other kind is answered as unknown.
+	Kind               ChangeKind
 	ChangeID           string
 	BiometricSessionID string
 	// Value is the new phone or IBAN given to the Begin call, again.
@@ -96,6 +101,15 @@ type ChangeRequest struct {
 	// a change without EDS is refused (R6.6).
 	Signature []byte
 }
+
+// ChangeKind is which sensitive detail a change flow changes.
+type ChangeKind string
+
+// The kinds of change.
+const (
+	PhoneChange       = ChangeKind(purposePhoneChange)
+	BankAccountChange = ChangeKind(purposeBankAccountChange)
+)
 
 // CompleteChange finishes a phone or bank-account change: the biometric check must pass for
 // the client, the EDS must verify over the exact change statement, and then one transaction
@@ -114,15 +128,16 @@ func (s *Service) completeChange(ctx context.Context, req ChangeRequest) (client
 		return client.Client{}, fault.Field("change_id", "is required")
 	}
 	var p purpose
+	var flowClient string
 	err := s.cfg.DB.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
 		f, err := loadFlow(ctx, tx, req.ChangeID)
-		p = f.Purpose
+		p, flowClient = f.Purpose, f.ClientID
 		return err
 	})
 	if err != nil {
 		return client.Client{}, err
 	}
-	if p != purposePhoneChange && p != purposeBankAccountChange {
+	if p != purpose(req.Kind) || (p != purposePhoneChange && p != purposeBankAccountChange) || flowClient != req.ClientID || req.ClientID == "" {
 		return client.Client{}, errFlowNotFound
 	}
 	f, err := s.openFlow(ctx, req.ChangeID, p, req.BiometricSessionID)

@@ -53,7 +53,7 @@ func TestR6_6_PhoneChangeWithBiometricsAndEDS(t *testing.T) {
 			}
 		}
 		w.perform(t, st, personIIN)
-		req := onboarding.ChangeRequest{ChangeID: st.ID, BiometricSessionID: st.BiometricSessionID, Value: newPhone,
+		req := onboarding.ChangeRequest{ClientID: c.ID, Kind: onboarding.PhoneChange, ChangeID: st.ID, BiometricSessionID: st.BiometricSessionID, Value: newPhone,
 			Signature: w.signAs(t, person(personIIN), st.Statement)}
 		// Another number than the one the statement names is refused.
 		other := req
@@ -65,6 +65,15 @@ func TestR6_6_PhoneChangeWithBiometricsAndEDS(t *testing.T) {
 		foreign.Signature = w.signAs(t, person(strangerIIN), st.Statement)
 		_, err = w.svc.CompleteChange(w.ctx, foreign)
 		wantRefused(t, err, fault.ErrForbidden, "eds_subject_mismatch")
+		// Another client, or the other kind of change, cannot complete this flow.
+		stranger := req
+		stranger.ClientID = "another-client"
+		_, err = w.svc.CompleteChange(w.ctx, stranger)
+		wantRefused(t, err, fault.ErrNotFound, "flow_not_found")
+		wrongKind := req
+		wrongKind.Kind = onboarding.BankAccountChange
+		_, err = w.svc.CompleteChange(w.ctx, wrongKind)
+		wantRefused(t, err, fault.ErrNotFound, "flow_not_found")
 		if got := w.find(t, c.ID); got.Phone != personPhone {
 			t.Fatalf("phone changed to %s by a refused change", got.Phone)
 		}
@@ -112,7 +121,7 @@ func TestR6_6_PhoneChangeWithoutEDSRefused(t *testing.T) {
 			t.Fatalf("begin: %v", err)
 		}
 		w.perform(t, st, personIIN)
-		_, err = w.svc.CompleteChange(w.ctx, onboarding.ChangeRequest{ChangeID: st.ID, BiometricSessionID: st.BiometricSessionID, Value: newPhone})
+		_, err = w.svc.CompleteChange(w.ctx, onboarding.ChangeRequest{ClientID: c.ID, Kind: onboarding.PhoneChange, ChangeID: st.ID, BiometricSessionID: st.BiometricSessionID, Value: newPhone})
 		wantRefused(t, err, fault.ErrForbidden, "eds_required")
 		if got := w.find(t, c.ID); got.Phone != personPhone {
 			t.Fatalf("phone changed without EDS")
@@ -145,7 +154,7 @@ func TestR6_6_BankAccountChangeWithBiometricsAndEDS(t *testing.T) {
 			t.Fatalf("statement lacks the IBAN:\n%s", st.Statement)
 		}
 		// Biometrics not performed: refused, nothing changed.
-		req := onboarding.ChangeRequest{ChangeID: st.ID, BiometricSessionID: st.BiometricSessionID, Value: newIBAN,
+		req := onboarding.ChangeRequest{ClientID: c.ID, Kind: onboarding.BankAccountChange, ChangeID: st.ID, BiometricSessionID: st.BiometricSessionID, Value: newIBAN,
 			Signature: w.signAs(t, person(personIIN), st.Statement)}
 		if _, err := w.svc.CompleteChange(w.ctx, req); err == nil {
 			t.Fatal("completed without biometrics")

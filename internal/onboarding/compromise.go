@@ -56,18 +56,22 @@ func (s *Service) compromised(ctx context.Context, clientID string) (client.Clie
 // for the client, and the phone registry must say that the client's registered phone belongs
 // to their IIN. A registry that fails, times out or answers garbage refuses (fail closed);
 // so does a "no". Then one transaction records the phone check and lifts the mark.
-func (s *Service) ClearCompromise(ctx context.Context, flowID, biometricSessionID string) (client.Client, error) {
-	c, err := s.clearCompromise(ctx, flowID, biometricSessionID)
+func (s *Service) ClearCompromise(ctx context.Context, clientID, flowID, biometricSessionID string) (client.Client, error) {
+	c, err := s.clearCompromise(ctx, clientID, flowID, biometricSessionID)
 	if err != nil {
 		return client.Client{}, s.refused(ctx, "onboarding.compromise_clearance_refused", flowID, err)
 	}
 	return c, nil
 }
 
-func (s *Service) clearCompromise(ctx context.Context, flowID, biometricSessionID string) (client.Client, error) {
+func (s *Service) clearCompromise(ctx context.Context, clientID, flowID, biometricSessionID string) (client.Client, error) {
 	f, err := s.openFlow(ctx, flowID, purposeCompromiseClearance, biometricSessionID)
 	if err != nil {
 		return client.Client{}, err
+	}
+	if clientID == "" || f.ClientID != clientID {
+		// Another client's clearance is answered as unknown.
+		return client.Client{}, errFlowNotFound
 	}
 	c, err := s.compromised(ctx, f.ClientID)
 	if err != nil {

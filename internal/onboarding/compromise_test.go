@@ -2,6 +2,7 @@ package onboarding_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -51,34 +52,40 @@ func TestR36_ClearCompromiseNeedsFreshBiometricsAndPhoneOwnership(t *testing.T) 
 				t.Fatal("the mark was lifted by a refused clearance")
 			}
 		}
+		// Another client cannot complete this client's clearance.
+		if _, err := w.svc.ClearCompromise(w.ctx, "another-client", st.ID, st.BiometricSessionID); !errors.Is(err, fault.ErrNotFound) {
+			t.Fatalf("another client's clearance: %v", err)
+		}
 		// No biometrics performed: refused, whatever the registry would say.
 		w.phones.Register(personPhone, personIIN)
-		if _, err := w.svc.ClearCompromise(w.ctx, st.ID, st.BiometricSessionID); err == nil {
+		if _, err := w.svc.ClearCompromise(w.ctx, c.ID, st.ID, st.BiometricSessionID); err == nil {
 			t.Fatal("cleared without biometrics")
 		}
 		still()
 		w.perform(t, st, personIIN)
 		// The registry cannot answer: refused (fail closed).
 		w.phoneSv.SetMode(sim.Fail)
-		_, err = w.svc.ClearCompromise(w.ctx, st.ID, st.BiometricSessionID)
+		_, err = w.svc.ClearCompromise(w.ctx, c.ID, st.ID, st.BiometricSessionID)
 		wantRefused(t, err, fault.ErrUnavailable, "phone_registry_unavailable")
 		still()
 		w.phoneSv.SetMode(sim.Garbage)
-		_, err = w.svc.ClearCompromise(w.ctx, st.ID, st.BiometricSessionID)
+		_, err = w.svc.ClearCompromise(w.ctx, c.ID, st.ID, st.BiometricSessionID)
 		wantRefused(t, err, fault.ErrUnavailable, "phone_registry_unavailable")
 		still()
 		// The registry says the phone is someone else's: refused.
 		w.phoneSv.SetMode(sim.Normal)
 		w.phones.Register(personPhone, strangerIIN)
-		_, err = w.svc.ClearCompromise(w.ctx, st.ID, st.BiometricSessionID)
+		_, err = w.svc.ClearCompromise(w.ctx, c.ID, st.ID, st.BiometricSessionID)
 		wantRefused(t, err, fault.ErrForbidden, "phone_not_owned")
 		still()
-		if n := w.audited(t, "onboarding.compromise_clearance_refused", st.ID); n != 4 {
-			t.Fatalf("%d refusal events, want 4", n)
+		// The stranger's attempt, no biometrics, the registry failing and answering garbage, the
+		// phone not owned.
+		if n := w.audited(t, "onboarding.compromise_clearance_refused", st.ID); n != 5 {
+			t.Fatalf("%d refusal events, want 5", n)
 		}
 
 		w.phones.Register(personPhone, personIIN)
-		got, err := w.svc.ClearCompromise(w.ctx, st.ID, st.BiometricSessionID)
+		got, err := w.svc.ClearCompromise(w.ctx, c.ID, st.ID, st.BiometricSessionID)
 		if err != nil {
 			t.Fatalf("clear: %v", err)
 		}
@@ -113,7 +120,7 @@ func TestR36_BiometricsBeforeTheLeakDoNotCount(t *testing.T) {
 		w.perform(t, st, personIIN)
 		env.Clock.Advance(time.Minute)
 		w.markCompromised(t, c.ID)
-		_, err = w.svc.ClearCompromise(w.ctx, st.ID, st.BiometricSessionID)
+		_, err = w.svc.ClearCompromise(w.ctx, c.ID, st.ID, st.BiometricSessionID)
 		wantRefused(t, err, fault.ErrNotFound, "flow_not_found")
 		if !client.RequiresFreshVerification(w.find(t, c.ID)) {
 			t.Fatal("mark lifted with a session of another flow")
