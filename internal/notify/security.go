@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"nesie.kz/nesie/internal/fault"
-	"nesie.kz/nesie/internal/phonereg"
+	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/store"
 )
 
@@ -86,7 +86,7 @@ func (s *Security) SecurityEvent(ctx context.Context, tx *store.Tx, clientID, ki
 	if err != nil {
 		return fmt.Errorf("notify: security event %s: phone of client: %w", kind, err)
 	}
-	p, err := phonereg.ParsePhone(phone)
+	p, err := kz.ParsePhone(phone)
 	if err != nil {
 		return fmt.Errorf("notify: security event %s: registered phone: %w", kind, err)
 	}

@@ -7,7 +7,7 @@ import (
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/client"
 	"nesie.kz/nesie/internal/fault"
-	"nesie.kz/nesie/internal/phonereg"
+	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/store"
 )
 
@@ -91,7 +91,7 @@ func (s *Service) clearCompromise(ctx context.Context, clientID, flowID, biometr
 		return client.Client{}, fault.New(fault.ErrForbidden, "phone_not_owned",
 			"The phone registry does not confirm that your phone number is registered to you; visit the office or call us.")
 	}
-	phone, _ := phonereg.ParsePhone(c.Phone)
+	phone, _ := kz.ParsePhone(c.Phone)
 	phoneCheckID := newID()
 	var out client.Client
 	err = s.cfg.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {

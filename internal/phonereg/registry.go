@@ -1,3 +1,6 @@
+// Package phonereg asks the mobile operator / eGov phone registry whether a number belongs
+// to a person (R36.2: after a leak of a client's personal data, the phone the MFO would send
+// codes to must be proved to be the client's own).
 package phonereg
 
 import (
@@ -37,7 +40,7 @@ func New(baseURL string, timeout time.Duration) *Client {
 // phone and IIN, the error is fault.ErrUnavailable and the caller must refuse the operation
 // the check guards. Bad input is a field error on "phone" or "iin".
 func (c *Client) Owns(ctx context.Context, phone, iin string) (bool, error) {
-	p, err := ParsePhone(phone)
+	p, err := kz.ParsePhone(phone)
 	if err != nil {
 		return false, err
 	}

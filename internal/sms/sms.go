@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"nesie.kz/nesie/internal/fault"
-	"nesie.kz/nesie/internal/phonereg"
+	"nesie.kz/nesie/internal/kz"
 )
 
 // DefaultTimeout bounds one request to the gateway when New is given none.
@@ -52,7 +52,7 @@ func (c *Client) Send(ctx context.Context, phone, text string) error {
 // SendWithKey sends text to phone; the gateway delivers one message per key however many
 // times it is asked, so a retry after an unclear failure cannot send twice.
 func (c *Client) SendWithKey(ctx context.Context, phone, text, key string) error {
-	p, err := phonereg.ParsePhone(phone)
+	p, err := kz.ParsePhone(phone)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package phonereg
+package kz
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 func TestParsePhoneAcceptsKazakhMobileSpellings(t *testing.T) {
 	for _, in := range []string{
 		"+77011234567", "+7 701 123 45 67", "+7 (701) 123-45-67", "87011234567",
-		"8 701 123 45 67", "8-701-123-45-67", "77011234567", "  +7 701 1234567 ",
+		"8 701 123 45 67", "8-701-123-45-67", "77011234567", "  +7 701 1234567 ", "701 123 45 67",
 	} {
 		p, err := ParsePhone(in)
 		if err != nil {
@@ -43,7 +43,7 @@ func TestParsePhoneRefusesOthersNamingTheField(t *testing.T) {
 		"+7 701 123 45 678", // too long
 		"+7 701 123 45 6x",  // a letter
 		"+7 701 123 45 67;", // trailing junk
-		"++77011234567", "7011234567", "+7 779 123 45 67",
+		"++77011234567", "+7011234567", "8011234567", "+7 779 123 45 67",
 	} {
 		_, err := ParsePhone(in)
 		var fe *fault.FieldError
@@ -94,6 +94,9 @@ func FuzzParsePhone(f *testing.F) {
 			if c >= '0' && c <= '9' {
 				digits = append(digits, c)
 			}
+		}
+		if len(digits) == 10 { // written without the country code
+			digits = append([]byte{'7'}, digits...)
 		}
 		if string(digits[1:]) != e[2:] || (digits[0] != '7' && digits[0] != '8') {
 			t.Fatalf("ParsePhone(%q) = %q, not the input's digits", s, e)

@@ -1,7 +1,4 @@
-// Package phonereg knows Kazakh mobile numbers and asks the mobile operator / eGov phone
-// registry whether a number belongs to a person (R36.2: after a leak of a client's personal
-// data, the phone the MFO would send codes to must be proved to be the client's own).
-package phonereg
+package kz
 
 import (
 	"log/slog"
@@ -23,8 +20,8 @@ var mobileCodes = map[string]bool{
 	"764": true, "771": true, "775": true, "776": true, "777": true, "778": true,
 }
 
-// ParsePhone reads a Kazakh mobile number written as +7 7XX XXX XX XX, 8 7XX XXX XX XX or
-// 7 7XX XXX XX XX, with optional spaces, dashes and parentheses between digits. Landlines,
+// ParsePhone reads a Kazakh mobile number written as +7 7XX XXX XX XX, 8 7XX XXX XX XX,
+// 7 7XX XXX XX XX or 7XX XXX XX XX, with optional spaces, dashes and parentheses between digits. Landlines,
 // foreign numbers and anything else are refused with a field error on "phone".
 func ParsePhone(s string) (Phone, error) {
 	if len(s) > 32 {
@@ -47,6 +44,10 @@ func ParsePhone(s string) (Phone, error) {
 		}
 	}
 	digits := d.String()
+	if len(digits) == 10 && !plus && digits[0] == '7' {
+		// Written without the country code, as "701 234 56 78".
+		digits = "7" + digits
+	}
 	if len(digits) != 11 {
 		return Phone{}, fault.Field("phone", "must have 11 digits, as +7 7XX XXX XX XX")
 	}
@@ -84,4 +85,4 @@ func (p Phone) Masked() string {
 func (p Phone) LogValue() slog.Value { return slog.StringValue(p.Masked()) }
 
 // GoString keeps %#v from printing the number in full.
-func (p Phone) GoString() string { return "phonereg.Phone(" + p.Masked() + ")" }
+func (p Phone) GoString() string { return "kz.Phone(" + p.Masked() + ")" }
