@@ -83,7 +83,7 @@ func buildServices(cfg *config.Config, db *store.DB, trail *audit.Trail, clk clo
 	smsClient := sms.New(ep.SMSURL, sms.DefaultTimeout)
 	directory := api.NewDirectory(s.Clients)
 	s.Outbox = notify.NewWorker(db, trail, notify.Senders{SMS: notify.SMSSender(smsClient)}, notify.WorkerConfig{Logger: log})
-	s.Notices = notify.NewSecurity(directory, s.Outbox.Wake)
+	s.Notices = notify.NewSecurity(s.Clients, s.Outbox.Wake)
 
 	// Login (R6.5) and devices (R26.2).
 	if s.Auth, err = auth.NewService(auth.Deps{DB: db, Trail: trail, Directory: directory, SMS: smsClient, Notifier: s.Notices, Log: log}, auth.DefaultConfig()); err != nil {

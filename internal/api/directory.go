@@ -13,8 +13,8 @@ import (
 	"nesie.kz/nesie/internal/store"
 )
 
-// Directory is the client register as auth and notify see it: auth.Directory (who may sign
-// in with a login) and notify.Contacts (where a client's notices go), over client.Service.
+// Directory is the client register as auth sees it (auth.Directory: who may sign in with a
+// login), over client.Service.
 type Directory struct {
 	clients *client.Service
 }
@@ -37,15 +37,6 @@ func (d *Directory) FindAccount(ctx context.Context, tx *store.Tx, login string)
 		return auth.Account{}, errNoAccount
 	}
 	return auth.Account{ClientID: c.ID, IIN: c.IIN.String(), Phone: c.Phone}, nil
-}
-
-// Phone implements notify.Contacts: the client's registered number.
-func (d *Directory) Phone(ctx context.Context, tx *store.Tx, clientID string) (string, error) {
-	c, err := d.clients.Find(ctx, tx, clientID)
-	if err != nil {
-		return "", fmt.Errorf("phone of client: %w", err)
-	}
-	return c.Phone, nil
 }
 
 func (d *Directory) find(ctx context.Context, tx *store.Tx, login string) (client.Client, error) {

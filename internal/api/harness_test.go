@@ -102,7 +102,7 @@ func newWorld(t *testing.T, env *storetest.Env) *world {
 	w.clients = client.NewService(v, trail)
 	dir := api.NewDirectory(w.clients)
 	smsClient := sms.New(smsSrv.URL, 2*time.Second)
-	security := notify.NewSecurity(dir, nil)
+	security := notify.NewSecurity(w.clients, nil)
 	cfg := auth.DefaultConfig()
 	cfg.Argon2 = auth.Argon2Params{Time: 1, MemoryKiB: 1024, Threads: 1, SaltLen: 16, KeyLen: 32} // cheap, for speed
 	if w.auth, err = auth.NewService(auth.Deps{DB: env.DB, Trail: trail, Directory: dir, SMS: smsClient, Notifier: security, Log: log}, cfg); err != nil {

@@ -182,3 +182,13 @@ func NormalisePhone(field, phone string) (string, error) {
 	}
 	return p, nil
 }
+
+// Phone returns the client's registered mobile number in E.164, read in tx: where security
+// notices go (it makes a Service a notify.Contacts).
+func (s *Service) Phone(ctx context.Context, tx *store.Tx, clientID string) (string, error) {
+	c, err := s.Find(ctx, tx, clientID)
+	if err != nil {
+		return "", fmt.Errorf("phone of client: %w", err)
+	}
+	return c.Phone, nil
+}

@@ -80,21 +80,6 @@ type Started struct {
 	ExpiresAt time.Time
 }
 
-// Contacts implements notify.Contacts with the client package: where to send a client's
-// security notices. Give it to notify.NewSecurity.
-type Contacts struct {
-	Clients *client.Service
-}
-
-// Phone returns the client's registered mobile number, read in tx.
-func (c Contacts) Phone(ctx context.Context, tx *store.Tx, clientID string) (string, error) {
-	cl, err := c.Clients.Find(ctx, tx, clientID)
-	if err != nil {
-		return "", err
-	}
-	return cl.Phone, nil
-}
-
 // newID returns a random 128-bit id in hex.
 func newID() string {
 	var b [16]byte

@@ -166,7 +166,7 @@ func setup(t *testing.T, env *storetest.Env) *world {
 	w.clients = client.NewService(v, trail)
 	w.svc, err = onboarding.New(onboarding.Config{DB: env.DB, Trail: trail, Clients: w.clients, Biometrics: bioSvc,
 		Signatures: router, Phones: phonereg.New(w.phoneSv.URL, 2*time.Second),
-		Security: notify.NewSecurity(onboarding.Contacts{Clients: w.clients}, nil)})
+		Security: notify.NewSecurity(w.clients, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
