@@ -45,6 +45,7 @@ Point a server at them with:
   --biometric-url %s --biometric-key %s
   --ocsp-url %s/ocsp --crl-urls %s/crl --ncanode-url %s --eds-roots %s
   --sms-url %s --phone-registry-url %s
+Make a service fail, hang or answer garbage (and back): POST normal|fail|hang|garbage to its URL + /sim/mode
 Press Ctrl+C to stop.
 `, sims.URL(simBiometric), keyFile, nca, nca, nca, rootsFile, sims.URL(simSMS), sims.URL(simPhones))
 	if c.listening != nil {

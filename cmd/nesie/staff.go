@@ -9,6 +9,8 @@ import (
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/client"
 	"nesie.kz/nesie/internal/config"
+	"nesie.kz/nesie/internal/device"
+	"nesie.kz/nesie/internal/notify"
 	"nesie.kz/nesie/internal/reqctx"
 	"nesie.kz/nesie/internal/store"
 	"nesie.kz/nesie/internal/vault"
@@ -17,9 +19,11 @@ import (
 const staffUsage = `usage: nesie staff compromise --staff ID --client ID --reason TEXT
        nesie staff call-tasks
        nesie staff complete-call --staff ID --task ID --outcome reached|not_reached|wrong_number [--refusal-recommended]
+       nesie staff revoke-device --staff ID --device ID --reason TEXT
 
 The staff commands act on the database directly, as the named staff member, and are audited.
-They stand in for the back office's leaked-data screens (R36) until staff accounts exist.`
+They stand in for the back office's leaked-data and device screens (R36, R26.2) until staff
+accounts exist.`
 
 // staff is `nesie staff`: mark a client whose personal data leaked (R36), and record the
 // call the MFO then owes the client.
@@ -28,13 +32,14 @@ func (c *cli) staff(ctx context.Context, args []string) int {
 		fmt.Fprintln(c.stderr, staffUsage)
 		return 2
 	}
-	var staffID, clientID, reason, taskID, outcome string
+	var staffID, clientID, reason, taskID, outcome, deviceID string
 	var refusal bool
 	cfg, fs, code, ok := c.loadConfig("staff "+args[0], args[1:], func(fs *flag.FlagSet) {
 		fs.StringVar(&staffID, "staff", "", "the acting staff member's id")
 		fs.StringVar(&clientID, "client", "", "the client's id")
 		fs.StringVar(&reason, "reason", "", "why, in words (the audit trail keeps it)")
 		fs.StringVar(&taskID, "task", "", "the call task's id")
+		fs.StringVar(&deviceID, "device", "", "the mobile device's id")
 		fs.StringVar(&outcome, "outcome", "", "reached, not_reached or wrong_number")
 		fs.BoolVar(&refusal, "refusal-recommended", false, "the client was advised to set the voluntary refusal of credits")
 	})
@@ -82,6 +87,14 @@ func (c *cli) staff(ctx context.Context, args []string) int {
 		})
 		if err == nil {
 			fmt.Fprintf(c.stdout, "call task %s completed: %s\n", taskID, outcome)
+		}
+	case "revoke-device":
+		// A device registered by someone who is not the client is cut off; the client is told
+		// through the outbox like any security event (R25.9).
+		devices := device.New(db, audit.NewTrail(db, nil), nil, notify.NewSecurity(clients, nil), device.Config{})
+		err = devices.Revoke(ctx, deviceID, reason)
+		if err == nil {
+			fmt.Fprintf(c.stdout, "device %s revoked\n", deviceID)
 		}
 	default:
 		fmt.Fprintf(c.stderr, "nesie staff: unknown subcommand %q\n%s\n", args[0], staffUsage)

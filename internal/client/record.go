@@ -187,8 +187,5 @@ func NormalisePhone(field, phone string) (string, error) {
 // notices go (it makes a Service a notify.Contacts).
 func (s *Service) Phone(ctx context.Context, tx *store.Tx, clientID string) (string, error) {
 	c, err := s.Find(ctx, tx, clientID)
-	if err != nil {
-		return "", fmt.Errorf("phone of client: %w", err)
-	}
-	return c.Phone, nil
+	return c.Phone, err
 }

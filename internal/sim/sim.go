@@ -9,8 +9,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -96,8 +98,16 @@ func (s *Server) Close() error {
 // garbageBody is what Garbage mode answers: valid HTTP, nothing any adapter should accept.
 const garbageBody = "\x00\xff<html>not the protocol you are looking for</html>"
 
+// ModePath is where a tester changes a running simulator's mode over HTTP (`nesie sim`):
+// POST /sim/mode with the body normal, fail, hang or garbage. It answers in every mode.
+const ModePath = "/sim/mode"
+
 func (s *Server) behave(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == ModePath {
+			s.serveMode(w, r)
+			return
+		}
 		switch s.Mode() {
 		case Fail:
 			http.Error(w, `{"error":"simulated failure"}`, http.StatusInternalServerError)
@@ -113,4 +123,36 @@ func (s *Server) behave(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 		}
 	})
+}
+
+// serveMode reads or sets the mode: GET answers it, POST sets it from the body.
+func (s *Server) serveMode(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+	case http.MethodPost:
+		b, err := io.ReadAll(io.LimitReader(r.Body, 64))
+		if err != nil {
+			http.Error(w, "unreadable body", http.StatusBadRequest)
+			return
+		}
+		m, ok := parseMode(strings.TrimSpace(string(b)))
+		if !ok {
+			http.Error(w, "mode: want normal, fail, hang or garbage", http.StatusBadRequest)
+			return
+		}
+		s.SetMode(m)
+	default:
+		http.Error(w, "GET or POST", http.StatusMethodNotAllowed)
+		return
+	}
+	fmt.Fprintln(w, s.Mode())
+}
+
+func parseMode(s string) (Mode, bool) {
+	for _, m := range []Mode{Normal, Fail, Hang, Garbage} {
+		if m.String() == s {
+			return m, true
+		}
+	}
+	return Normal, false
 }

@@ -45,3 +45,38 @@ func TestModes(t *testing.T) {
 		t.Fatal("hang answered")
 	}
 }
+
+// TestModeCanBeSetOverHTTP is how a tester running `nesie sim` makes a service fail.
+func TestModeCanBeSetOverHTTP(t *testing.T) {
+	s, err := Start("echo", "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	resp, err := http.Post(s.URL+ModePath, "text/plain", strings.NewReader("garbage"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || s.Mode() != Garbage {
+		t.Fatalf("POST mode: %d, mode %v", resp.StatusCode, s.Mode())
+	}
+	// The mode endpoint answers even while the simulator is failing or hanging.
+	s.SetMode(Hang)
+	resp, err = http.Post(s.URL+ModePath, "text/plain", strings.NewReader("normal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if s.Mode() != Normal {
+		t.Fatalf("mode after reset = %v", s.Mode())
+	}
+	resp, err = http.Post(s.URL+ModePath, "text/plain", strings.NewReader("explode"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 || s.Mode() != Normal {
+		t.Fatalf("a bad mode: %d, mode %v", resp.StatusCode, s.Mode())
+	}
+}
