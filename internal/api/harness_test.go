@@ -52,6 +52,7 @@ type world struct {
 	smsURL   string
 	bio      *biometricsim.Simulator
 	nca      *ncasim.Simulator
+	ncaSrv   *sim.Server // the НУЦ's OCSP, CRL and NCANode, to fail on purpose
 	phones   *phonesim.Registry
 	phoneSrv *sim.Server
 	bioHTTP  *biometric.Client

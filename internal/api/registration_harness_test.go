@@ -30,7 +30,7 @@ func newOnboarding(t *testing.T, w *world, env *storetest.Env, trail *audit.Trai
 	}
 	t.Cleanup(func() { ncaSrv.Close() })
 	nca.SetBaseURL(ncaSrv.URL)
-	w.nca = nca
+	w.nca, w.ncaSrv = nca, ncaSrv
 	w.phones = phonesim.New()
 	phoneSrv, err := sim.Start("phones", "", w.phones)
 	if err != nil {

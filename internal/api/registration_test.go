@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"nesie.kz/nesie/internal/eds"
+	"nesie.kz/nesie/internal/sim"
 	"nesie.kz/nesie/internal/sim/ncasim"
+	"nesie.kz/nesie/internal/store"
 	"nesie.kz/nesie/internal/store/storetest"
 )
 
@@ -112,6 +114,69 @@ func TestR6_4_RevokedCertificateRefusedOverHTTP(t *testing.T) {
 			map[string]any{"application": app, "biometric_session_id": started.BiometricSessionID, "signature": sig, "password": "Aral-Sea-Sunrise-2031"})
 		if a.status < 400 || a.status >= 500 || a.code() != "eds_revoked" {
 			t.Fatalf("revoked certificate: %d %s", a.status, a.body)
+		}
+		w.call(t, "POST", "/api/v1/login", "", map[string]any{"login": newcomerPhone, "password": "Aral-Sea-Sunrise-2031"}).
+			want(t, http.StatusUnauthorized, "invalid_credentials")
+	})
+}
+
+// TestR6_4_CertificateRefusalsOverHTTP completes a registration with each kind of bad
+// certificate, and with the НУЦ's revocation services down: each is refused with its code
+// and nothing is registered (the newcomer cannot log in).
+func TestR6_4_CertificateRefusalsOverHTTP(t *testing.T) {
+	cases := []struct {
+		name   string
+		iin    string
+		opts   ncasim.Options
+		ncaOff bool
+		code   string
+	}{
+		{"expired", newcomerIIN, ncasim.Options{Expired: true}, false, "eds_certificate_not_valid"},
+		{"authentication key used to sign", newcomerIIN, ncasim.Options{Purpose: eds.PurposeAuth}, false, "eds_wrong_key_usage"},
+		{"untrusted root", newcomerIIN, ncasim.Options{Untrusted: true}, false, "eds_untrusted_chain"},
+		{"another person's certificate", "850305400120", ncasim.Options{}, false, "eds_subject_mismatch"},
+		{"OCSP and CRL unreachable", newcomerIIN, ncasim.Options{}, true, "eds_revocation_unknown"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := storetest.New(t, store.SQLite)
+			w := newWorld(t, env)
+			app := newcomerApplication(w, t)
+			var started registrationStarted
+			w.call(t, "POST", "/api/v1/registrations", "", app).decode(t, http.StatusCreated, &started)
+			w.perform(t, started.ProviderSessionID, started.Movements, w.face(t, newcomerIIN))
+			sig, _ := w.sign(t, c.iin, started.Statement, c.opts)
+			if c.ncaOff {
+				w.ncaSrv.SetMode(sim.Fail)
+			}
+			a := w.call(t, "POST", "/api/v1/registrations/"+started.RegistrationID+"/complete", "",
+				map[string]any{"application": app, "biometric_session_id": started.BiometricSessionID, "signature": sig, "password": "Aral-Sea-Sunrise-2031"})
+			if a.status < 400 || a.code() != c.code {
+				t.Fatalf("got %d %s, want code %s", a.status, a.body, c.code)
+			}
+			w.ncaSrv.SetMode(sim.Normal)
+			w.call(t, "POST", "/api/v1/login", "", map[string]any{"login": newcomerPhone, "password": "Aral-Sea-Sunrise-2031"}).
+				want(t, http.StatusUnauthorized, "invalid_credentials")
+		})
+	}
+}
+
+// TestR35_MovementsOutOfOrderRefusedOverHTTP: the newcomer performs the movements in another
+// order than asked; the registration is refused and nothing is registered.
+func TestR35_MovementsOutOfOrderRefusedOverHTTP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		w := newWorld(t, env)
+		app := newcomerApplication(w, t)
+		var started registrationStarted
+		w.call(t, "POST", "/api/v1/registrations", "", app).decode(t, http.StatusCreated, &started)
+		moves := append([]string(nil), started.Movements...)
+		moves[0], moves[1] = moves[1], moves[0]
+		w.perform(t, started.ProviderSessionID, moves, w.face(t, newcomerIIN))
+		sig, _ := w.sign(t, newcomerIIN, started.Statement, ncasim.Options{})
+		a := w.call(t, "POST", "/api/v1/registrations/"+started.RegistrationID+"/complete", "",
+			map[string]any{"application": app, "biometric_session_id": started.BiometricSessionID, "signature": sig, "password": "Aral-Sea-Sunrise-2031"})
+		if a.status != http.StatusForbidden || a.code() != "biometric_movements_mismatch" {
+			t.Fatalf("got %d %s", a.status, a.body)
 		}
 		w.call(t, "POST", "/api/v1/login", "", map[string]any{"login": newcomerPhone, "password": "Aral-Sea-Sunrise-2031"}).
 			want(t, http.StatusUnauthorized, "invalid_credentials")
