@@ -56,7 +56,7 @@ func buildServices(cfg *config.Config, db *store.DB, trail *audit.Trail, clk clo
 	if err != nil {
 		return nil, err
 	}
-	if s.Biometric, err = biometric.NewService(db, trail, bioClient, clk, biometric.DefaultConfig(ep.BiometricKey)); err != nil {
+	if s.Biometric, err = biometric.NewService(db, trail, bioClient, clk, v, biometric.DefaultConfig(ep.BiometricKey)); err != nil {
 		return nil, err
 	}
 
@@ -86,7 +86,7 @@ func buildServices(cfg *config.Config, db *store.DB, trail *audit.Trail, clk clo
 	s.Notices = notify.NewSecurity(s.Clients, s.Outbox.Wake)
 
 	// Login (R6.5) and devices (R26.2).
-	if s.Auth, err = auth.NewService(auth.Deps{DB: db, Trail: trail, Directory: directory, SMS: smsClient, Notifier: s.Notices, Log: log}, auth.DefaultConfig()); err != nil {
+	if s.Auth, err = auth.NewService(auth.Deps{DB: db, Trail: trail, Directory: directory, SMS: smsClient, Notifier: s.Notices, Secrets: v, Log: log}, auth.DefaultConfig()); err != nil {
 		return nil, err
 	}
 	s.Devices = device.New(db, trail, api.NewBiometricGate(s.Clients), s.Notices, device.Config{})

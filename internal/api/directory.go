@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -93,17 +94,20 @@ func (g *BiometricGate) FreshBiometrics(ctx context.Context, tx *store.Tx, clien
 	if err != nil {
 		return fmt.Errorf("client of device: %w", err)
 	}
-	var iin string
+	// The IIN rests only as a blind index (R37); the biometric session's and the client's are
+	// of the same kind under the same key, so they are equal exactly when the IINs are.
+	var checkIIN, clientIIN []byte
 	var received int64
-	err = tx.QueryRowContext(ctx, `SELECT s.iin, c.received_at FROM biometric_check c
+	err = tx.QueryRowContext(ctx, `SELECT s.iin_index, k.iin_index, c.received_at FROM biometric_check c
 		JOIN biometric_session s ON s.id = c.session_id
-		WHERE c.id = $1 AND c.outcome = 'passed'`, checkID).Scan(&iin, &received)
+		JOIN client k ON k.id = $2
+		WHERE c.id = $1 AND c.outcome = 'passed'`, checkID, c.ID).Scan(&checkIIN, &clientIIN, &received)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return errors.New("no passed biometric check with this id")
 	case err != nil:
 		return fmt.Errorf("read biometric check: %w", err)
-	case iin != c.IIN.String():
+	case len(checkIIN) == 0 || !bytes.Equal(checkIIN, clientIIN):
 		return errors.New("the biometric check is of another person")
 	case tx.Now().Sub(time.UnixMicro(received)) > DeviceBiometricsMaxAge:
 		return errors.New("the biometric check is too old")

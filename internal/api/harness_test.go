@@ -106,10 +106,10 @@ func newWorld(t *testing.T, env *storetest.Env) *world {
 	security := notify.NewSecurity(w.clients, nil)
 	cfg := auth.DefaultConfig()
 	cfg.Argon2 = auth.Argon2Params{Time: 1, MemoryKiB: 1024, Threads: 1, SaltLen: 16, KeyLen: 32} // cheap, for speed
-	if w.auth, err = auth.NewService(auth.Deps{DB: env.DB, Trail: trail, Directory: dir, SMS: smsClient, Notifier: security, Log: log}, cfg); err != nil {
+	if w.auth, err = auth.NewService(auth.Deps{DB: env.DB, Trail: trail, Directory: dir, SMS: smsClient, Notifier: security, Secrets: v, Log: log}, cfg); err != nil {
 		t.Fatal(err)
 	}
-	bio, err := biometric.NewService(env.DB, trail, w.bioHTTP, env.Clock, biometric.DefaultConfig(bioKey.Public().(ed25519.PublicKey)))
+	bio, err := biometric.NewService(env.DB, trail, w.bioHTTP, env.Clock, v, biometric.DefaultConfig(bioKey.Public().(ed25519.PublicKey)))
 	if err != nil {
 		t.Fatal(err)
 	}

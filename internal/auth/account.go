@@ -12,8 +12,10 @@ import (
 
 // accountRow is a client's auth_account row.
 type accountRow struct {
-	clientID     string
-	hash         string
+	clientID string
+	hash     string
+	// The TOTP secrets as the vault sealed them (R37); openTOTP opens one when a code is
+	// checked, so loading an account never needs the key.
 	totpSecret   []byte
 	totpPending  []byte
 	totpLastStep int64
@@ -26,7 +28,7 @@ func (r accountRow) lockedAt(now time.Time) bool { return r.lockedUntil > now.Un
 
 func loadAccount(ctx context.Context, tx *store.Tx, clientID string) (accountRow, bool, error) {
 	r := accountRow{clientID: clientID}
-	err := tx.QueryRowContext(ctx, `SELECT password_hash, totp_secret, totp_pending, totp_last_step, failures, lock_level, locked_until
+	err := tx.QueryRowContext(ctx, `SELECT password_hash, totp_secret_sealed, totp_pending_sealed, totp_last_step, failures, lock_level, locked_until
 		FROM auth_account WHERE client_id = $1`, clientID).
 		Scan(&r.hash, &r.totpSecret, &r.totpPending, &r.totpLastStep, &r.failures, &r.lockLevel, &r.lockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -130,9 +130,16 @@ func (s *Service) spendCode(ctx context.Context, tx *store.Tx, ch challengeRow, 
 	case FactorSMS:
 		ok = subtle.ConstantTimeCompare(codeHash(ch.id, code), ch.codeHash) == 1
 	case FactorTOTP:
-		if acct.totpSecret != nil {
-			step, ok = matchTOTP(acct.totpSecret, code, now, uint64(acct.totpLastStep))
+		if acct.totpSecret == nil {
+			break
 		}
+		// A secret that does not open fails closed, and spends no try: it is not the
+		// client's mistake, and counting it would only lock the client out.
+		secret, err := s.openTOTP(ctx, columnTOTPSecret, ch.clientID, acct.totpSecret)
+		if err != nil {
+			return ErrSecondFactorUnreadable, time.Time{}, nil
+		}
+		step, ok = matchTOTP(secret, code, now, uint64(acct.totpLastStep))
 	}
 	if !ok {
 		if _, err := tx.ExecContext(ctx, `UPDATE auth_challenge SET tries_left = tries_left - 1 WHERE id = $1 AND tries_left > 0`, ch.id); err != nil {

@@ -63,8 +63,12 @@ func (s *Service) EnrollTOTP(ctx context.Context, clientID string) (TOTPEnrollme
 	if err != nil {
 		return TOTPEnrollment{}, err
 	}
+	sealed, err := s.sealTOTP(columnTOTPPending, clientID, secret)
+	if err != nil {
+		return TOTPEnrollment{}, err
+	}
 	err = s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE auth_account SET totp_pending = $2 WHERE client_id = $1`, clientID, secret)
+		res, err := tx.ExecContext(ctx, `UPDATE auth_account SET totp_pending_sealed = $2 WHERE client_id = $1`, clientID, sealed)
 		if err != nil {
 			return fmt.Errorf("enrol totp: %w", err)
 		}
@@ -95,13 +99,24 @@ func (s *Service) ConfirmTOTP(ctx context.Context, clientID, code string) error 
 		if !found || acct.totpPending == nil {
 			return fault.New(fault.ErrConflict, "totp_not_pending", "No authenticator is being set up.")
 		}
-		step, ok := matchTOTP(acct.totpPending, code, tx.Now(), 0)
+		pending, err := s.openTOTP(ctx, columnTOTPPending, clientID, acct.totpPending)
+		if err != nil {
+			refusal = err
+			return nil
+		}
+		step, ok := matchTOTP(pending, code, tx.Now(), 0)
 		if !ok {
 			refusal = ErrCodeInvalid
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE auth_account SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $2
-			WHERE client_id = $1`, clientID, int64(step)); err != nil {
+		// Resealed for the confirmed column: the AAD names the column, so the pending
+		// ciphertext itself would not open there.
+		sealed, err := s.sealTOTP(columnTOTPSecret, clientID, pending)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE auth_account SET totp_secret_sealed = $3, totp_pending_sealed = NULL, totp_last_step = $2
+			WHERE client_id = $1`, clientID, int64(step), sealed); err != nil {
 			return fmt.Errorf("confirm totp: %w", err)
 		}
 		if err := s.trail.Record(ctx, tx, audit.Event{Action: "totp.enrolled", ObjectType: "client", ObjectID: clientID}); err != nil {

@@ -16,6 +16,7 @@ import (
 	"nesie.kz/nesie/internal/reqctx"
 	"nesie.kz/nesie/internal/store"
 	"nesie.kz/nesie/internal/store/storetest"
+	"nesie.kz/nesie/internal/vault"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -118,6 +119,7 @@ type fixture struct {
 	notes *notices
 	dir   *directory
 	trail *audit.Trail
+	vault *vault.Vault
 	ctx   context.Context
 	logs  *lockedBuffer
 }
@@ -144,8 +146,15 @@ func newFixture(t testing.TB, env *storetest.Env, cfg Config) *fixture {
 	t.Helper()
 	f := &fixture{env: env, sms: &smsOutbox{}, notes: &notices{}, dir: &directory{byLogin: map[string]Account{}}, logs: &lockedBuffer{}}
 	f.trail = audit.NewTrail(env.DB, nil)
+	keys, err := vault.NewKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.vault, err = vault.New(keys); err != nil {
+		t.Fatal(err)
+	}
 	f.ctx = reqctx.With(context.Background(), reqctx.Info{RequestID: "req-1", IP: "203.0.113.5", Actor: reqctx.Actor{Kind: reqctx.Anonymous}})
-	svc, err := NewService(Deps{DB: env.DB, Trail: f.trail, Directory: f.dir, SMS: f.sms, Notifier: f.notes,
+	svc, err := NewService(Deps{DB: env.DB, Trail: f.trail, Directory: f.dir, SMS: f.sms, Notifier: f.notes, Secrets: f.vault,
 		Log: slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, cfg)
 	if err != nil {
 		t.Fatal(err)

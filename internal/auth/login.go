@@ -112,6 +112,12 @@ func (s *Service) BeginLogin(ctx context.Context, req LoginRequest) (Challenge, 
 	if factor == FactorTOTP && row.totpSecret == nil {
 		return Challenge{}, s.refuse(ctx, ev, ErrNoSecondFactor)
 	}
+	if factor == FactorTOTP {
+		// Refused now rather than after the client types a code that cannot be checked.
+		if _, err := s.openTOTP(ctx, columnTOTPSecret, acct.ClientID, row.totpSecret); err != nil {
+			return Challenge{}, s.refuse(ctx, ev, err)
+		}
+	}
 	var rehash string
 	if stale {
 		if rehash, err = hashPassword(req.Password, s.cfg.Argon2); err != nil {

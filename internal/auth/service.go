@@ -54,13 +54,14 @@ type Directory interface {
 
 // Service signs clients in and manages their credentials and sessions.
 type Service struct {
-	db     *store.DB
-	trail  *audit.Trail
-	dir    Directory
-	sms    SMSSender
-	notify Notifier
-	log    *slog.Logger
-	cfg    Config
+	db      *store.DB
+	trail   *audit.Trail
+	dir     Directory
+	sms     SMSSender
+	notify  Notifier
+	secrets Secrets
+	log     *slog.Logger
+	cfg     Config
 	// dummyHash is verified against when the login is unknown, so an unknown login costs
 	// the same time as a wrong password and does not reveal which logins exist.
 	dummyHash string
@@ -73,6 +74,8 @@ type Deps struct {
 	Directory Directory
 	SMS       SMSSender
 	Notifier  Notifier
+	// Secrets seals the TOTP secrets kept in auth_account (R37).
+	Secrets Secrets
 	// Log receives refusals (never a password or a code); slog.Default when nil.
 	Log *slog.Logger
 }
@@ -82,8 +85,8 @@ func NewService(d Deps, cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if d.DB == nil || d.Trail == nil || d.Directory == nil || d.SMS == nil || d.Notifier == nil {
-		return nil, errors.New("auth: DB, Trail, Directory, SMS and Notifier are all required")
+	if d.DB == nil || d.Trail == nil || d.Directory == nil || d.SMS == nil || d.Notifier == nil || d.Secrets == nil {
+		return nil, errors.New("auth: DB, Trail, Directory, SMS, Notifier and Secrets are all required")
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()
@@ -92,7 +95,7 @@ func NewService(d Deps, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: d.DB, trail: d.Trail, dir: d.Directory, sms: d.SMS, notify: d.Notifier, log: d.Log, cfg: cfg, dummyHash: dummy}, nil
+	return &Service{db: d.DB, trail: d.Trail, dir: d.Directory, sms: d.SMS, notify: d.Notifier, secrets: d.Secrets, log: d.Log, cfg: cfg, dummyHash: dummy}, nil
 }
 
 // Errors the service returns; each wraps a fault kind for the HTTP layer and has a stable code.
@@ -120,6 +123,10 @@ var (
 	ErrSessionExpired = fault.New(fault.ErrUnauthenticated, "session_expired", "The session has expired; please sign in again.")
 	// ErrNoSecondFactor is a request for TOTP by a client without an authenticator.
 	ErrNoSecondFactor = fault.New(fault.ErrConflict, "second_factor_unavailable", "This second factor is not set up for the account.")
+	// ErrSecondFactorUnreadable is a stored TOTP secret that does not open (copied from
+	// another client's row, altered, or under a lost key): the login fails closed; the
+	// client can still choose an SMS code.
+	ErrSecondFactorUnreadable = fault.New(fault.ErrUnauthenticated, "second_factor_unreadable", "The authenticator cannot be checked; sign in with an SMS code or contact support.")
 	// ErrProofRefused is a biometric proof of another client, too old, or already spent.
 	ErrProofRefused = fault.New(fault.ErrForbidden, "biometric_proof_refused", "The biometric check is not valid for this recovery.")
 )

@@ -88,7 +88,7 @@ func (s *Service) keep(ctx context.Context, sess Session, raw []byte, r Result) 
 	var check Check
 	var ended bool
 	err := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := loadSession(ctx, tx, sess.ID)
+		cur, err := s.loadSession(ctx, tx, sess.ID)
 		if err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func (s *Service) keep(ctx context.Context, sess Session, raw []byte, r Result) 
 		if err := moveSession(ctx, tx, cur, to, attempts); err != nil {
 			return err
 		}
-		if err := insertCheck(ctx, tx, check); err != nil {
+		if err := s.insertCheck(ctx, tx, check); err != nil {
 			return err
 		}
 		action := "biometric.check_passed"
@@ -150,7 +150,7 @@ func (s *Service) raiseFraud(ctx context.Context, tx *store.Tx, sess Session, at
 	if err != nil {
 		return err
 	}
-	if err := insertFraudSignal(ctx, tx, sess, string(details)); err != nil {
+	if err := s.insertFraudSignal(ctx, tx, sess, string(details)); err != nil {
 		return err
 	}
 	return s.trail.Record(ctx, tx, audit.Event{Action: "biometric.fraud_suspected", ObjectType: "biometric_session",
@@ -161,7 +161,7 @@ func (s *Service) raiseFraud(ctx context.Context, tx *store.Tx, sess Session, at
 // expire ends a session whose time ran out and returns the refusal to show.
 func (s *Service) expire(ctx context.Context, sess Session) error {
 	err := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := loadSession(ctx, tx, sess.ID)
+		cur, err := s.loadSession(ctx, tx, sess.ID)
 		if err != nil {
 			return err
 		}

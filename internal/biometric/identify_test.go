@@ -1,6 +1,7 @@
 package biometric_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"errors"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"nesie.kz/nesie/internal/biometric"
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/store/storetest"
+	"nesie.kz/nesie/internal/vault"
 )
 
 func TestR35_IdentificationWithLivenessPasses(t *testing.T) {
@@ -123,7 +125,7 @@ func TestR35_SequenceNeverReusedForAClient(t *testing.T) {
 		if !errors.Is(err, fault.ErrUnavailable) || code(err) != "biometric_sequence_reused" {
 			t.Fatalf("repeated sequence: %v, want ErrUnavailable biometric_sequence_reused", err)
 		}
-		if n := h.count(t, `SELECT count(*) FROM biometric_session WHERE iin = $1`, demoIIN); n != 25 {
+		if n := h.count(t, `SELECT count(*) FROM biometric_session WHERE iin_index = $1`, h.iinIndex(demoIIN)); n != 25 {
 			t.Fatalf("%d sessions stored, want 25: the refused one must not be", n)
 		}
 		if n := h.count(t, `SELECT count(*) FROM audit_pending WHERE action = 'biometric.session_refused'`); n != 1 {
@@ -135,9 +137,10 @@ func TestR35_SequenceNeverReusedForAClient(t *testing.T) {
 			t.Fatalf("other client got %s, want %s", other.Movements, first.Movements)
 		}
 		// The database itself refuses a second row with the same client and sequence.
-		_, err = env.Admin.Exec(`INSERT INTO biometric_session (id, provider_session_id, iin, nonce, movements, status,
-			attempts, max_attempts, created_at, expires_at) VALUES ('x', 'x', $1, 'fresh-nonce', $2, 'open', 0, 3, 1, 2)`,
-			demoIIN, first.Movements.String())
+		_, err = env.Admin.Exec(`INSERT INTO biometric_session (id, provider_session_id, iin_index, iin_sealed, nonce,
+			movements, status, attempts, max_attempts, created_at, expires_at)
+			VALUES ('x', 'x', $1, $2, 'fresh-nonce', $3, 'open', 0, 3, 1, 2)`,
+			h.iinIndex(demoIIN), []byte("sealed"), first.Movements.String())
 		if err == nil {
 			t.Fatal("the database accepted a repeated sequence for one client")
 		}
@@ -169,12 +172,21 @@ func TestR34_BiometricCheckKeptAsReceived(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var raw, digest, sig []byte
-			var outcome string
-			err = env.Admin.QueryRow(`SELECT raw_result, raw_digest, signature, outcome FROM biometric_check WHERE session_id = $1`,
-				sess.ID).Scan(&raw, &digest, &sig, &outcome)
+			var sealed, digest, sig []byte
+			var id, outcome string
+			err = env.Admin.QueryRow(`SELECT id, raw_result, raw_digest, signature, outcome FROM biometric_check WHERE session_id = $1`,
+				sess.ID).Scan(&id, &sealed, &digest, &sig, &outcome)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// At rest the result is sealed (R37), bound to its check: opened, it is the
+			// bytes received.
+			if bytes.Contains(sealed, served) {
+				t.Fatalf("%s: the raw result is stored in clear", outcome)
+			}
+			raw, err := h.vault.Open(sealed, vault.AAD("biometric_check", "raw_result", id))
+			if err != nil {
+				t.Fatalf("%s: open the kept result: %v", outcome, err)
 			}
 			sum := sha256.Sum256(served)
 			if string(raw) != string(served) || string(digest) != string(sum[:]) {
@@ -195,6 +207,11 @@ func TestR34_BiometricCheckKeptAsReceived(t *testing.T) {
 		checks, err := h.svc.Checks(h.ctx, refused.ID)
 		if err != nil || len(checks) != 1 || checks[0].Passed || checks[0].Reason != "biometric_similarity_low" {
 			t.Fatalf("checks of the refused session: %+v, %v", checks, err)
+		}
+		// The service reads the document back as received.
+		served, err := h.client.FetchResult(h.ctx, refused.ProviderSessionID)
+		if err != nil || !bytes.Equal(checks[0].Raw, served) {
+			t.Fatalf("Checks returned %d raw bytes, not the %d served (%v)", len(checks[0].Raw), len(served), err)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package biometric_test
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/sim"
 	"nesie.kz/nesie/internal/store/storetest"
+	"nesie.kz/nesie/internal/vault"
 )
 
 func TestBiometricResultSignedByForeignKeyRefused(t *testing.T) {
@@ -83,12 +85,15 @@ func TestR35_ThreeFailuresEndSessionAndRaiseFraudSignal(t *testing.T) {
 		if got.Status != biometric.StatusFailed || got.Attempts != 3 || got.EndedAt.IsZero() {
 			t.Fatalf("session after three failures: %+v", got)
 		}
-		var kind, signalIIN string
-		if err := env.Admin.QueryRow(`SELECT kind, iin FROM antifraud_signal WHERE object_id = $1`, sess.ID).Scan(&kind, &signalIIN); err != nil {
+		var signalID, kind string
+		var index, sealed []byte
+		if err := env.Admin.QueryRow(`SELECT id, kind, iin_index, iin_sealed FROM antifraud_signal WHERE object_id = $1`,
+			sess.ID).Scan(&signalID, &kind, &index, &sealed); err != nil {
 			t.Fatal(err)
 		}
-		if kind != biometric.FraudSignalKind || signalIIN != demoIIN {
-			t.Fatalf("signal: kind %q iin %q", kind, signalIIN)
+		signalIIN, err := h.vault.Open(sealed, vault.AAD("antifraud_signal", "iin_sealed", signalID))
+		if kind != biometric.FraudSignalKind || !bytes.Equal(index, h.iinIndex(demoIIN)) || err != nil || string(signalIIN) != demoIIN {
+			t.Fatalf("signal: kind %q, index matches %v, iin %q (%v)", kind, bytes.Equal(index, h.iinIndex(demoIIN)), signalIIN, err)
 		}
 		if n := h.audited(t, "biometric.fraud_suspected", sess.ID); n != 1 {
 			t.Fatalf("%d fraud_suspected events, want 1", n)

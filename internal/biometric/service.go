@@ -10,6 +10,7 @@ import (
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/store"
+	"nesie.kz/nesie/internal/vault"
 )
 
 // FraudSignalKind is the antifraud_signal kind raised when a session fails MaxAttempts times.
@@ -21,19 +22,21 @@ type Service struct {
 	trail  *audit.Trail
 	client *Client
 	clock  clock.Clock
-	cfg    Config
+	// vault keeps the IIN and the provider's results sealed at rest (R37).
+	vault *vault.Vault
+	cfg   Config
 }
 
 // NewService returns a Service; cfg is validated so that no check can be switched off by a
-// zero value.
-func NewService(db *store.DB, trail *audit.Trail, client *Client, clk clock.Clock, cfg Config) (*Service, error) {
+// zero value. v seals the IINs and the provider's results the service keeps (R37).
+func NewService(db *store.DB, trail *audit.Trail, client *Client, clk clock.Clock, v *vault.Vault, cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if db == nil || trail == nil || client == nil || clk == nil {
-		return nil, errors.New("biometric service: database, trail, client and clock are all required")
+	if db == nil || trail == nil || client == nil || clk == nil || v == nil {
+		return nil, errors.New("biometric service: database, trail, client, clock and vault are all required")
 	}
-	return &Service{db: db, trail: trail, client: client, clock: clk, cfg: cfg}, nil
+	return &Service{db: db, trail: trail, client: client, clock: clk, vault: v, cfg: cfg}, nil
 }
 
 // Refusals of a session's start.
@@ -70,7 +73,7 @@ func (s *Service) Start(ctx context.Context, iin kz.IIN) (Session, error) {
 		if !sess.ExpiresAt.After(sess.CreatedAt) {
 			return unavailable(fmt.Errorf("session %s expires at %s, before it starts", ps.ID, ps.ExpiresAt))
 		}
-		switch used, err := sequenceIssued(ctx, tx, iin, sess.Movements); {
+		switch used, err := s.sequenceIssued(ctx, tx, iin, sess.Movements); {
 		case err != nil:
 			return fmt.Errorf("look up issued sequences: %w", err)
 		case used:
@@ -82,7 +85,7 @@ func (s *Service) Start(ctx context.Context, iin kz.IIN) (Session, error) {
 		case used:
 			return errNonceReused
 		}
-		if err := insertSession(ctx, tx, sess); err != nil {
+		if err := s.insertSession(ctx, tx, sess); err != nil {
 			if store.IsUniqueViolation(err) {
 				// A racing start won; the constraint is the guarantee, the checks above the explanation.
 				return errSequenceReused
@@ -104,7 +107,7 @@ func (s *Service) FindSession(ctx context.Context, id string) (Session, error) {
 	var sess Session
 	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
 		var err error
-		sess, err = loadSession(ctx, tx, id)
+		sess, err = s.loadSession(ctx, tx, id)
 		return err
 	})
 	return sess, err
@@ -115,7 +118,7 @@ func (s *Service) Checks(ctx context.Context, sessionID string) ([]Check, error)
 	var out []Check
 	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
 		var err error
-		out, err = loadChecks(ctx, tx, sessionID)
+		out, err = s.loadChecks(ctx, tx, sessionID)
 		return err
 	})
 	return out, err

@@ -15,6 +15,7 @@ import (
 	"nesie.kz/nesie/internal/sim"
 	"nesie.kz/nesie/internal/sim/biometricsim"
 	"nesie.kz/nesie/internal/store/storetest"
+	"nesie.kz/nesie/internal/vault"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -27,6 +28,7 @@ type harness struct {
 	client *biometric.Client
 	svc    *biometric.Service
 	cfg    biometric.Config
+	vault  *vault.Vault
 	ctx    context.Context
 }
 
@@ -54,11 +56,19 @@ func setup(t *testing.T, env *storetest.Env) *harness {
 		t.Fatal(err)
 	}
 	cfg := biometric.DefaultConfig(key.Public().(ed25519.PublicKey))
-	svc, err := biometric.NewService(env.DB, audit.NewTrail(env.DB, nil), client, env.Clock, cfg)
+	keys, err := vault.NewKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{env: env, sim: s, server: srv, client: client, svc: svc, cfg: cfg, ctx: context.Background()}
+	v, err := vault.New(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := biometric.NewService(env.DB, audit.NewTrail(env.DB, nil), client, env.Clock, v, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{env: env, sim: s, server: srv, client: client, svc: svc, cfg: cfg, vault: v, ctx: context.Background()}
 }
 
 func iin(t *testing.T, s string) kz.IIN {
@@ -145,3 +155,7 @@ func (h *harness) refusedWith(t *testing.T, sess biometric.Session, want string)
 	}
 	return check
 }
+
+// iinIndex is the blind index the client register keeps for who: kind "iin", the same kind
+// internal/client uses, so a biometric row found by it is one the client register would find.
+func (h *harness) iinIndex(who string) []byte { return h.vault.Index("iin", who) }

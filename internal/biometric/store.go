@@ -1,6 +1,7 @@
 package biometric
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -22,20 +23,27 @@ func micro(t time.Time) int64 { return t.UnixMicro() }
 
 func fromMicro(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
-func insertSession(ctx context.Context, tx *store.Tx, s Session) error {
+// insertSession stores sess with its IIN as a blind index and sealed (R37). An error from
+// the insert itself is returned unwrapped, so that the caller can tell a unique violation.
+func (s *Service) insertSession(ctx context.Context, tx *store.Tx, sess Session) error {
+	sealed, err := s.vault.Seal([]byte(sess.IIN.String()), sessionIINAAD(sess.ID))
+	if err != nil {
+		return fmt.Errorf("seal biometric session IIN: %w", err)
+	}
 	const q = `INSERT INTO biometric_session
-		(id, provider_session_id, iin, nonce, movements, status, attempts, max_attempts, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9)`
-	_, err := tx.ExecContext(ctx, q, s.ID, s.ProviderSessionID, s.IIN.String(), s.Nonce, s.Movements.String(),
-		string(s.Status), s.MaxAttempts, micro(s.CreatedAt), micro(s.ExpiresAt))
+		(id, provider_session_id, iin_index, iin_sealed, nonce, movements, status, attempts, max_attempts,
+		 created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10)`
+	_, err = tx.ExecContext(ctx, q, sess.ID, sess.ProviderSessionID, s.iinIndex(sess.IIN), sealed, sess.Nonce,
+		sess.Movements.String(), string(sess.Status), sess.MaxAttempts, micro(sess.CreatedAt), micro(sess.ExpiresAt))
 	return err
 }
 
-// sequenceIssued reports whether seq was issued to iin before, or nonce to anyone.
-func sequenceIssued(ctx context.Context, tx *store.Tx, iin kz.IIN, seq Sequence) (bool, error) {
+// sequenceIssued reports whether seq was issued to iin before.
+func (s *Service) sequenceIssued(ctx context.Context, tx *store.Tx, iin kz.IIN, seq Sequence) (bool, error) {
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM biometric_session WHERE iin = $1 AND movements = $2`,
-		iin.String(), seq.String()).Scan(&n)
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM biometric_session WHERE iin_index = $1 AND movements = $2`,
+		s.iinIndex(iin), seq.String()).Scan(&n)
 	return n > 0, err
 }
 
@@ -47,33 +55,34 @@ func nonceIssued(ctx context.Context, tx *store.Tx, nonce string) (bool, error) 
 
 var errSessionNotFound = fault.New(fault.ErrNotFound, "biometric_session_not_found", "No such biometric session.")
 
-func loadSession(ctx context.Context, q querier, id string) (Session, error) {
-	const sel = `SELECT id, provider_session_id, iin, nonce, movements, status, attempts, max_attempts,
+func (s *Service) loadSession(ctx context.Context, q querier, id string) (Session, error) {
+	const sel = `SELECT id, provider_session_id, iin_sealed, nonce, movements, status, attempts, max_attempts,
 		created_at, expires_at, ended_at FROM biometric_session WHERE id = $1`
-	var s Session
-	var iin, movements, status string
+	var sess Session
+	var sealed []byte
+	var movements, status string
 	var created, expires int64
 	var ended sql.NullInt64
-	err := q.QueryRowContext(ctx, sel, id).Scan(&s.ID, &s.ProviderSessionID, &iin, &s.Nonce, &movements, &status,
-		&s.Attempts, &s.MaxAttempts, &created, &expires, &ended)
+	err := q.QueryRowContext(ctx, sel, id).Scan(&sess.ID, &sess.ProviderSessionID, &sealed, &sess.Nonce, &movements, &status,
+		&sess.Attempts, &sess.MaxAttempts, &created, &expires, &ended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, errSessionNotFound
 	}
 	if err != nil {
 		return Session{}, fmt.Errorf("load biometric session: %w", err)
 	}
-	if s.IIN, err = kz.ParseIIN(iin); err != nil {
+	if sess.IIN, err = s.openIIN(sealed, sessionIINAAD(sess.ID)); err != nil {
 		return Session{}, fmt.Errorf("load biometric session %s: %w", id, err)
 	}
-	if s.Movements, err = splitSequence(movements); err != nil {
+	if sess.Movements, err = splitSequence(movements); err != nil {
 		return Session{}, fmt.Errorf("load biometric session %s: %w", id, err)
 	}
-	s.Status = Status(status)
-	s.CreatedAt, s.ExpiresAt = fromMicro(created), fromMicro(expires)
+	sess.Status = Status(status)
+	sess.CreatedAt, sess.ExpiresAt = fromMicro(created), fromMicro(expires)
 	if ended.Valid {
-		s.EndedAt = fromMicro(ended.Int64)
+		sess.EndedAt = fromMicro(ended.Int64)
 	}
-	return s, nil
+	return sess, nil
 }
 
 // moveSession records the session's new status and attempts, guarded by the status and the
@@ -98,7 +107,9 @@ func moveSession(ctx context.Context, tx *store.Tx, s Session, to Status, attemp
 	return nil
 }
 
-func insertCheck(ctx context.Context, tx *store.Tx, c Check) error {
+// insertCheck keeps c, its raw result sealed (it carries the IIN, R37) and its digest over the
+// bytes as received (R34).
+func (s *Service) insertCheck(ctx context.Context, tx *store.Tx, c Check) error {
 	const q = `INSERT INTO biometric_check
 		(id, session_id, attempt, outcome, reason, similarity_permille, provider_checked_at, received_at,
 		 raw_result, raw_digest, signature)
@@ -108,17 +119,23 @@ func insertCheck(ctx context.Context, tx *store.Tx, c Check) error {
 		outcome = "passed"
 	}
 	digest := sha256.Sum256(c.Raw)
-	_, err := tx.ExecContext(ctx, q, c.ID, c.SessionID, c.Attempt, outcome, c.Reason, c.SimilarityPermille,
-		micro(c.ProviderCheckedAt), micro(c.ReceivedAt), c.Raw, digest[:], c.Signature)
+	sealed, err := s.vault.Seal(c.Raw, rawResultAAD(c.ID))
+	if err != nil {
+		return fmt.Errorf("seal biometric result: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, q, c.ID, c.SessionID, c.Attempt, outcome, c.Reason, c.SimilarityPermille,
+		micro(c.ProviderCheckedAt), micro(c.ReceivedAt), sealed, digest[:], c.Signature)
 	if err != nil {
 		return fmt.Errorf("store biometric check: %w", err)
 	}
 	return nil
 }
 
-func loadChecks(ctx context.Context, tx *store.Tx, sessionID string) ([]Check, error) {
+// loadChecks returns the session's checks with their raw results opened, each checked
+// against the digest kept beside it.
+func (s *Service) loadChecks(ctx context.Context, tx *store.Tx, sessionID string) ([]Check, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, session_id, attempt, outcome, reason, similarity_permille,
-		provider_checked_at, received_at, raw_result, signature
+		provider_checked_at, received_at, raw_result, raw_digest, signature
 		FROM biometric_check WHERE session_id = $1 ORDER BY attempt`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("load biometric checks: %w", err)
@@ -129,9 +146,16 @@ func loadChecks(ctx context.Context, tx *store.Tx, sessionID string) ([]Check, e
 		var c Check
 		var outcome string
 		var checked, received int64
+		var sealed, digest []byte
 		if err := rows.Scan(&c.ID, &c.SessionID, &c.Attempt, &outcome, &c.Reason, &c.SimilarityPermille,
-			&checked, &received, &c.Raw, &c.Signature); err != nil {
+			&checked, &received, &sealed, &digest, &c.Signature); err != nil {
 			return nil, fmt.Errorf("load biometric checks: %w", err)
+		}
+		if c.Raw, err = s.vault.Open(sealed, rawResultAAD(c.ID)); err != nil {
+			return nil, fmt.Errorf("open biometric check %s: %w", c.ID, err)
+		}
+		if sum := sha256.Sum256(c.Raw); !bytes.Equal(sum[:], digest) {
+			return nil, fmt.Errorf("biometric check %s: raw result does not match its digest", c.ID)
 		}
 		c.Passed = outcome == "passed"
 		c.ProviderCheckedAt, c.ReceivedAt = fromMicro(checked), fromMicro(received)
@@ -140,10 +164,16 @@ func loadChecks(ctx context.Context, tx *store.Tx, sessionID string) ([]Check, e
 	return out, rows.Err()
 }
 
-func insertFraudSignal(ctx context.Context, tx *store.Tx, s Session, details string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO antifraud_signal (id, kind, iin, object_type, object_id, details, raised_at)
-		VALUES ($1, $2, $3, 'biometric_session', $4, $5, $6)`,
-		newID(), FraudSignalKind, s.IIN.String(), s.ID, details, micro(tx.Now()))
+func (s *Service) insertFraudSignal(ctx context.Context, tx *store.Tx, sess Session, details string) error {
+	id := newID()
+	sealed, err := s.vault.Seal([]byte(sess.IIN.String()), signalIINAAD(id))
+	if err != nil {
+		return fmt.Errorf("seal anti-fraud signal IIN: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO antifraud_signal
+		(id, kind, iin_index, iin_sealed, object_type, object_id, details, raised_at)
+		VALUES ($1, $2, $3, $4, 'biometric_session', $5, $6, $7)`,
+		id, FraudSignalKind, s.iinIndex(sess.IIN), sealed, sess.ID, details, micro(tx.Now()))
 	if err != nil {
 		return fmt.Errorf("raise anti-fraud signal: %w", err)
 	}

@@ -115,7 +115,16 @@ func setup(t *testing.T, env *storetest.Env) *world {
 	if w.bioHTTP, err = biometric.NewClient(w.bioSrv.URL, 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	bioSvc, err := biometric.NewService(env.DB, trail, w.bioHTTP, env.Clock, biometric.DefaultConfig(key.Public().(ed25519.PublicKey)))
+	// The vault: the client register and the biometric service keep personal data sealed (R37).
+	keys, err := vault.NewKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := vault.New(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bioSvc, err := biometric.NewService(env.DB, trail, w.bioHTTP, env.Clock, v, biometric.DefaultConfig(key.Public().(ed25519.PublicKey)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,14 +164,6 @@ func setup(t *testing.T, env *storetest.Env) *world {
 	smsSrv := start(t, "sms", w.sms)
 	w.worker = notify.NewWorker(env.DB, trail, notify.Senders{SMS: notify.SMSSender(sms.New(smsSrv.URL, 2*time.Second))}, notify.WorkerConfig{})
 
-	keys, err := vault.NewKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := vault.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
 	w.clients = client.NewService(v, trail)
 	w.svc, err = onboarding.New(onboarding.Config{DB: env.DB, Trail: trail, Clients: w.clients, Biometrics: bioSvc,
 		Signatures: router, Phones: phonereg.New(w.phoneSv.URL, 2*time.Second),

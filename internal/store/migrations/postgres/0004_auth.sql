@@ -10,10 +10,14 @@ CREATE TABLE auth_account (
     client_id        TEXT    NOT NULL PRIMARY KEY CHECK (client_id <> ''),
     password_hash    TEXT    NOT NULL CHECK (substr(password_hash, 1, 10) = '$argon2id$'),
     password_set_at  BIGINT  NOT NULL,
-    -- The confirmed TOTP secret (RFC 6238) and one awaiting confirmation. Stored as raw bytes
-    -- for now; the vault issue encrypts them at rest (R37).
-    totp_secret      BYTEA   CHECK (totp_secret IS NULL OR length(totp_secret) >= 16),
-    totp_pending     BYTEA   CHECK (totp_pending IS NULL OR length(totp_pending) >= 16),
+    -- The confirmed TOTP secret (RFC 6238) and one awaiting confirmation, each sealed by the
+    -- vault (R37, DESIGN invariant 8): whoever holds a TOTP secret can compute the client's
+    -- codes, so a copy of the database must not yield it. The ciphertext is bound to its
+    -- column and client id, so a secret copied into another client's row (or from pending to
+    -- confirmed) does not open. The length check refuses a clear secret written by mistake:
+    -- a sealed one carries the vault's 93 bytes of overhead over at least 16 bytes of secret.
+    totp_secret_sealed   BYTEA  CHECK (totp_secret_sealed IS NULL OR length(totp_secret_sealed) >= 109),
+    totp_pending_sealed  BYTEA  CHECK (totp_pending_sealed IS NULL OR length(totp_pending_sealed) >= 109),
     -- The last TOTP time step accepted: a code for this step or an earlier one is refused, so a
     -- code seen once cannot be replayed (R11).
     totp_last_step   BIGINT  NOT NULL DEFAULT 0 CHECK (totp_last_step >= 0),

@@ -3,13 +3,16 @@
 -- The same tables as the PostgreSQL migration 0003; see the comments there.
 --
 -- The client is named by IIN, not by a client id: identification happens during registration,
--- before a client row exists, and the IIN never changes (R6.7).
+-- before a client row exists, and the IIN never changes (R6.7). It is never kept in clear
+-- (R37): a blind index for lookups and constraints, a vault-sealed copy to read it back.
 
 -- biometric_session is one identification the MFO asked the provider for.
 CREATE TABLE biometric_session (
     id                   TEXT    PRIMARY KEY,
     provider_session_id  TEXT    NOT NULL UNIQUE,
-    iin                  TEXT    NOT NULL CHECK (length(iin) = 12 AND iin NOT GLOB '*[^0-9]*'),
+    -- R37: the IIN's blind index (lookups, the R35 constraint) and its sealed copy.
+    iin_index            BLOB    NOT NULL CHECK (length(iin_index) = 32),
+    iin_sealed           BLOB    NOT NULL,
     -- A nonce is bound to one session (R11).
     nonce                TEXT    NOT NULL UNIQUE CHECK (nonce <> ''),
     movements            TEXT    NOT NULL CHECK (movements <> ''),
@@ -20,8 +23,9 @@ CREATE TABLE biometric_session (
     expires_at           INTEGER NOT NULL CHECK (expires_at > created_at),
     ended_at             INTEGER,
     CHECK ((status = 'open') = (ended_at IS NULL)),
-    -- R35: a sequence is never issued twice to one client; this constraint IS the guarantee.
-    UNIQUE (iin, movements)
+    -- R35: a sequence is never issued twice to one client; this constraint IS the guarantee,
+    -- over the blind index, which is equal exactly when the IINs are.
+    UNIQUE (iin_index, movements)
 ) STRICT;
 
 -- biometric_check is the electronic biometric identification document (R34), kept as
@@ -35,6 +39,8 @@ CREATE TABLE biometric_check (
     similarity_permille  INTEGER NOT NULL CHECK (similarity_permille BETWEEN 0 AND 1000),
     provider_checked_at  INTEGER NOT NULL,
     received_at          INTEGER NOT NULL,
+    -- Sealed by the vault (it carries the IIN, R37); opened, the result as received (R34).
+    -- raw_digest is the SHA-256 of the bytes as received.
     raw_result           BLOB    NOT NULL,
     raw_digest           BLOB    NOT NULL CHECK (length(raw_digest) = 32),
     signature            BLOB    NOT NULL,
@@ -58,7 +64,9 @@ END;
 CREATE TABLE antifraud_signal (
     id           TEXT    PRIMARY KEY,
     kind         TEXT    NOT NULL CHECK (kind <> ''),
-    iin          TEXT    NOT NULL CHECK (length(iin) = 12 AND iin NOT GLOB '*[^0-9]*'),
+    -- R37: the IIN as a blind index and sealed.
+    iin_index    BLOB    NOT NULL CHECK (length(iin_index) = 32),
+    iin_sealed   BLOB    NOT NULL,
     object_type  TEXT    NOT NULL,
     object_id    TEXT    NOT NULL,
     details      TEXT    NOT NULL,

@@ -5,8 +5,9 @@ CREATE TABLE auth_account (
     client_id        TEXT    NOT NULL PRIMARY KEY CHECK (client_id <> ''),
     password_hash    TEXT    NOT NULL CHECK (substr(password_hash, 1, 10) = '$argon2id$'),
     password_set_at  INTEGER NOT NULL,
-    totp_secret      BLOB    CHECK (totp_secret IS NULL OR length(totp_secret) >= 16),
-    totp_pending     BLOB    CHECK (totp_pending IS NULL OR length(totp_pending) >= 16),
+    -- Sealed by the vault, bound to column and client (R37); see the PostgreSQL migration.
+    totp_secret_sealed   BLOB  CHECK (totp_secret_sealed IS NULL OR length(totp_secret_sealed) >= 109),
+    totp_pending_sealed  BLOB  CHECK (totp_pending_sealed IS NULL OR length(totp_pending_sealed) >= 109),
     totp_last_step   INTEGER NOT NULL DEFAULT 0 CHECK (totp_last_step >= 0),
     failures         INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
     lock_level       INTEGER NOT NULL DEFAULT 0 CHECK (lock_level >= 0),
