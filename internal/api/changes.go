@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
@@ -15,26 +14,14 @@ import (
 // client is always the session's, never one named in the body: a client changes only their
 // own data.
 
-// changeStartedAnswer tells the client what to do next: perform the movements for the
-// biometric provider, and sign the change statement (its exact bytes) with their EDS.
+// changeStartedAnswer is a phone or bank-account change begun.
 type changeStartedAnswer struct {
-	ChangeID             string    `json:"change_id"`
-	BiometricSessionID   string    `json:"biometric_session_id"`
-	ProviderSessionID    string    `json:"provider_session_id"`
-	Movements            []string  `json:"movements"`
-	BiometricExpiresAt   time.Time `json:"biometric_expires_at"`
-	Statement            []byte    `json:"statement"`
-	StatementContentType string    `json:"statement_content_type"`
-	ExpiresAt            time.Time `json:"expires_at"`
+	ChangeID string `json:"change_id"`
+	flowSteps
 }
 
 func changeStartedOf(s onboarding.Started) changeStartedAnswer {
-	a := startedOf(s)
-	return changeStartedAnswer{
-		ChangeID: a.RegistrationID, BiometricSessionID: a.BiometricSessionID, ProviderSessionID: a.ProviderSessionID,
-		Movements: a.Movements, BiometricExpiresAt: a.BiometricExpiresAt, Statement: a.Statement,
-		StatementContentType: a.StatementContentType, ExpiresAt: a.ExpiresAt,
-	}
+	return changeStartedAnswer{ChangeID: s.ID, flowSteps: stepsOf(s)}
 }
 
 // phoneChangeBody is the body of POST /api/v1/phone-change.

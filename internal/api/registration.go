@@ -64,29 +64,35 @@ func (b applicationBody) toApplication() (client.Application, error) {
 	}, nil
 }
 
-// startedAnswer tells the client what to do next: perform the movements for the biometric
-// provider, and sign the statement (its exact bytes) with their EDS.
-type startedAnswer struct {
-	RegistrationID       string    `json:"registration_id"`
+// flowSteps tell the client what to do next in a registration or a change: perform the
+// movements for the biometric provider and, where there is a statement, sign its exact bytes
+// with their EDS. Each kind of flow names its id in its own answer.
+type flowSteps struct {
 	BiometricSessionID   string    `json:"biometric_session_id"`
 	ProviderSessionID    string    `json:"provider_session_id"`
 	Movements            []string  `json:"movements"`
 	BiometricExpiresAt   time.Time `json:"biometric_expires_at"`
-	Statement            []byte    `json:"statement"`
-	StatementContentType string    `json:"statement_content_type"`
+	Statement            []byte    `json:"statement,omitempty"`
+	StatementContentType string    `json:"statement_content_type,omitempty"`
 	ExpiresAt            time.Time `json:"expires_at"`
 }
 
-func startedOf(s onboarding.Started) startedAnswer {
+func stepsOf(s onboarding.Started) flowSteps {
 	moves := make([]string, len(s.Movements))
 	for i, m := range s.Movements {
 		moves[i] = string(m)
 	}
-	return startedAnswer{
-		RegistrationID: s.ID, BiometricSessionID: s.BiometricSessionID, ProviderSessionID: s.ProviderSessionID,
+	return flowSteps{
+		BiometricSessionID: s.BiometricSessionID, ProviderSessionID: s.ProviderSessionID,
 		Movements: moves, BiometricExpiresAt: s.BiometricExpiresAt, Statement: s.Statement,
 		StatementContentType: s.StatementContentType, ExpiresAt: s.ExpiresAt,
 	}
+}
+
+// startedAnswer is a registration begun.
+type startedAnswer struct {
+	RegistrationID string `json:"registration_id"`
+	flowSteps
 }
 
 // beginRegistration validates an application and starts its biometric identification.
@@ -104,7 +110,7 @@ func (h *handlers) beginRegistration(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, startedOf(started))
+	return writeJSON(w, http.StatusCreated, startedAnswer{RegistrationID: started.ID, flowSteps: stepsOf(started)})
 }
 
 // completeRegistrationBody repeats the application (bound to the statement by its hash), and

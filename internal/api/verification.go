@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"nesie.kz/nesie/internal/client"
 )
@@ -14,12 +13,8 @@ import (
 
 // verificationStartedAnswer is the identification to perform; there is nothing to sign.
 type verificationStartedAnswer struct {
-	VerificationID     string    `json:"verification_id"`
-	BiometricSessionID string    `json:"biometric_session_id"`
-	ProviderSessionID  string    `json:"provider_session_id"`
-	Movements          []string  `json:"movements"`
-	BiometricExpiresAt time.Time `json:"biometric_expires_at"`
-	ExpiresAt          time.Time `json:"expires_at"`
+	VerificationID string `json:"verification_id"`
+	flowSteps
 }
 
 // completeVerificationBody names the biometric session the client performed.
@@ -40,11 +35,7 @@ func (h *handlers) beginVerification(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	a := startedOf(started)
-	return writeJSON(w, http.StatusCreated, verificationStartedAnswer{
-		VerificationID: a.RegistrationID, BiometricSessionID: a.BiometricSessionID, ProviderSessionID: a.ProviderSessionID,
-		Movements: a.Movements, BiometricExpiresAt: a.BiometricExpiresAt, ExpiresAt: a.ExpiresAt,
-	})
+	return writeJSON(w, http.StatusCreated, verificationStartedAnswer{VerificationID: started.ID, flowSteps: stepsOf(started)})
 }
 
 // completeVerification checks the biometric result and the phone's ownership and lifts the

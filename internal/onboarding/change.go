@@ -37,18 +37,23 @@ func changeValue(p purpose, value string) (string, error) {
 	return client.NormalisePhone("phone", value)
 }
 
-// changeTarget loads the client a change is for and refuses early what client.Change* would
-// refuse at the end: no client, not active, a leak pending fresh checks (R36).
-func (s *Service) changeTarget(ctx context.Context, clientID string) (client.Client, error) {
+// findClient loads the client a flow is for.
+func (s *Service) findClient(ctx context.Context, clientID string) (client.Client, error) {
 	if clientID == "" {
 		return client.Client{}, fault.Field("client_id", "is required")
 	}
 	var c client.Client
-	err := s.cfg.DB.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
-		var err error
+	err := s.cfg.DB.Read(ctx, func(ctx context.Context, tx *store.Tx) (err error) {
 		c, err = s.cfg.Clients.Find(ctx, tx, clientID)
 		return err
 	})
+	return c, err
+}
+
+// changeTarget loads the client a change is for and refuses early what client.Change* would
+// refuse at the end: no client, not active, a leak pending fresh checks (R36).
+func (s *Service) changeTarget(ctx context.Context, clientID string) (client.Client, error) {
+	c, err := s.findClient(ctx, clientID)
 	if err != nil {
 		return client.Client{}, err
 	}

@@ -34,15 +34,7 @@ func (s *Service) BeginClearCompromise(ctx context.Context, clientID string) (St
 
 // compromised loads a client marked as compromised.
 func (s *Service) compromised(ctx context.Context, clientID string) (client.Client, error) {
-	if clientID == "" {
-		return client.Client{}, fault.Field("client_id", "is required")
-	}
-	var c client.Client
-	err := s.cfg.DB.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
-		var err error
-		c, err = s.cfg.Clients.Find(ctx, tx, clientID)
-		return err
-	})
+	c, err := s.findClient(ctx, clientID)
 	if err != nil {
 		return client.Client{}, err
 	}
