@@ -51,7 +51,8 @@ commands:
   audit      verify the audit trail, sign a checkpoint, export the public key
   check      check an IIN, BIN or IBAN: nesie check iin|bin|iban VALUE
   schedule   print a repayment schedule with its ГЭСВ and overpayment
-  staff      mark a client whose personal data leaked; the calls owed (R36)
+  staff      staff actions until the back office exists: products, the review queue, the
+             cash desk, AML and anti-fraud lists, merchants, leaked data (R36)
   sim        run the simulators of the outside services (biometrics, НУЦ, SMS, phone registry)
   version    print the version
 

@@ -8,59 +8,47 @@ import (
 	"fmt"
 	"os"
 
+	"nesie.kz/nesie/internal/app"
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/config"
 	"nesie.kz/nesie/internal/eds"
 )
 
-// endpoints say where the adapters find the outside services and what they trust of them:
-// from the configuration in production, from the simulators in the demo.
-type endpoints struct {
-	BiometricURL     string
-	BiometricKey     ed25519.PublicKey
-	OCSPURL          string
-	CRLURLs          []string
-	NCANodeURL       string
-	EDSTrust         *eds.Trust
-	SMSURL           string
-	PhoneRegistryURL string
-}
-
 // endpointsOf reads the production endpoints from the configuration.
-func endpointsOf(o config.Outside) (endpoints, error) {
-	key, err := os.ReadFile(o.BiometricKeyFile)
+func endpointsOf(o config.Outside) (app.Endpoints, error) {
+	bioKey, err := readPublicKey("--biometric-key", o.BiometricKeyFile)
 	if err != nil {
-		return endpoints{}, fmt.Errorf("--biometric-key: %w", err)
+		return app.Endpoints{}, err
 	}
-	ring, err := audit.ParseKeyring(key) // any Ed25519 public key in PEM
-	if err != nil || len(ring) != 1 {
-		return endpoints{}, fmt.Errorf("--biometric-key %s: want exactly one Ed25519 public key", o.BiometricKeyFile)
-	}
-	var pub ed25519.PublicKey
-	for _, k := range ring {
-		pub = k
+	bureauKey, err := readPublicKey("--bureau-key", o.BureauKeyFile)
+	if err != nil {
+		return app.Endpoints{}, err
 	}
 	trust, err := loadTrust(o.EDSRootsFile)
 	if err != nil {
-		return endpoints{}, fmt.Errorf("--eds-roots: %w", err)
+		return app.Endpoints{}, fmt.Errorf("--eds-roots: %w", err)
 	}
-	return endpoints{
-		BiometricURL: o.BiometricURL, BiometricKey: pub, OCSPURL: o.OCSPURL, CRLURLs: o.CRLURLs,
+	return app.Endpoints{
+		BiometricURL: o.BiometricURL, BiometricKey: bioKey, OCSPURL: o.OCSPURL, CRLURLs: o.CRLURLs,
 		NCANodeURL: o.NCANodeURL, EDSTrust: trust, SMSURL: o.SMSURL, PhoneRegistryURL: o.PhoneRegistryURL,
+		BureauURL: o.BureauURL, BureauKey: bureauKey, BankURL: o.BankURL,
 	}, nil
 }
 
-// endpointsOfSimulators points the adapters at the demo's simulators.
-func endpointsOfSimulators(s *simulators) (endpoints, error) {
-	trust, err := s.NCA.Trust()
+// readPublicKey reads the one Ed25519 public key (PEM) in path, named by its flag in errors.
+func readPublicKey(flag, path string) (ed25519.PublicKey, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return endpoints{}, err
+		return nil, fmt.Errorf("%s: %w", flag, err)
 	}
-	nca := s.URL(simNCA)
-	return endpoints{
-		BiometricURL: s.URL(simBiometric), BiometricKey: s.BiometricKey, OCSPURL: nca + "/ocsp", CRLURLs: []string{nca + "/crl"},
-		NCANodeURL: nca, EDSTrust: trust, SMSURL: s.URL(simSMS), PhoneRegistryURL: s.URL(simPhones),
-	}, nil
+	ring, err := audit.ParseKeyring(b) // any Ed25519 public key in PEM
+	if err != nil || len(ring) != 1 {
+		return nil, fmt.Errorf("%s %s: want exactly one Ed25519 public key", flag, path)
+	}
+	for _, k := range ring {
+		return k, nil
+	}
+	return nil, nil
 }
 
 // loadTrust reads the trusted НУЦ certificates: self-issued ones (subject = issuer) are

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"nesie.kz/nesie/internal/api"
+	"nesie.kz/nesie/internal/app"
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/clock"
 	"nesie.kz/nesie/internal/config"
@@ -110,25 +111,30 @@ func (c *cli) runServer(ctx context.Context, cfg *config.Config, log *slog.Logge
 	}
 
 	// Outside Services: simulators in the demo, the real services in production.
-	var ep endpoints
-	var sims *simulators
+	var ep app.Endpoints
+	var sims *app.Simulators
 	if demo {
-		if sims, err = startSimulators(c.clock, nil); err != nil {
+		if sims, err = app.StartSimulators(c.clock, nil); err != nil {
 			return err
 		}
 		defer sims.Close()
-		ep, err = endpointsOfSimulators(sims)
+		ep, err = app.EndpointsOf(sims)
 	} else {
 		ep, err = endpointsOf(cfg.Outside)
 	}
 	if err != nil {
 		return err
 	}
-	svc, err := buildServices(cfg, db, trail, c.clock, ep, log)
+	svc, err := buildServices(cfg, db, trail, c.clock, ep, ref.MRP, log)
 	if err != nil {
 		return err
 	}
-	defer svc.runWorkers(ctx, log)()
+	if demo {
+		if err := seedDemo(ctx, svc, sims); err != nil {
+			return fmt.Errorf("seed the demo: %w", err)
+		}
+	}
+	defer svc.RunWorkers(ctx, log)()
 
 	// HTTPS
 	srv, err := c.newServer(cfg, db, svc, log, demo)
@@ -180,7 +186,7 @@ func loadAuditKey(cfg *config.Config) (*audit.Key, error) {
 	return audit.LoadKey(cfg.AuditKeyFile)
 }
 
-func (c *cli) newServer(cfg *config.Config, db *store.DB, svc *services, log *slog.Logger, demo bool) (*server.Server, error) {
+func (c *cli) newServer(cfg *config.Config, db *store.DB, svc *app.Services, log *slog.Logger, demo bool) (*server.Server, error) {
 	cert, err := c.certificate(cfg, demo)
 	if err != nil {
 		return nil, err
@@ -189,9 +195,9 @@ func (c *cli) newServer(cfg *config.Config, db *store.DB, svc *services, log *sl
 	if err != nil {
 		return nil, err
 	}
-	app := http.NewServeMux()
-	app.Handle("/", pages)
-	api.Routes(app, api.Deps{Auth: svc.Auth, Clients: svc.Clients, Biometric: svc.Biometric, Devices: svc.Devices, Onboarding: svc.Onboarding, DB: db, Log: log})
+	mux := http.NewServeMux()
+	mux.Handle("/", pages)
+	api.Routes(mux, svc.APIDeps(log))
 	scfg := server.Config{
 		Addr: cfg.Addr, Certificate: cert, MaxBodyBytes: cfg.MaxBodyBytes,
 		ShutdownTimeout: cfg.ShutdownTimeout, CacheablePrefixes: []string{web.StaticPrefix},
@@ -207,7 +213,7 @@ func (c *cli) newServer(cfg *config.Config, db *store.DB, svc *services, log *sl
 	if err := metrics.Register(collectors.NewDBStatsCollector(db.Raw(), "nesie")); err != nil {
 		return nil, err
 	}
-	return server.New(scfg, app, log, metrics, db.Ping)
+	return server.New(scfg, mux, log, metrics, db.Ping)
 }
 
 // certificate is the configured one, or in the demo a self-signed one made on first run.
@@ -226,7 +232,7 @@ func (c *cli) certificate(cfg *config.Config, demo bool) (cert tls.Certificate, 
 }
 
 // announce tells the person who started the demo where it is and what to do next.
-func (c *cli) announce(cfg *config.Config, addr net.Addr, key *audit.Key, sims *simulators) {
+func (c *cli) announce(cfg *config.Config, addr net.Addr, key *audit.Key, sims *app.Simulators) {
 	url := "https://" + addr.String() + "/"
 	if sims == nil {
 		fmt.Fprintf(c.stdout, "Nesie is serving %s on %s\n", describeDB(cfg), url)
@@ -255,6 +261,6 @@ Next:
   run "go run ./cmd/nesie audit verify" in another terminal to check the audit trail
   press Ctrl+C to stop (the audit trail is sealed and signed on the way out)
 
-`, url, describeDB(cfg), cfg.Data, key.ID, cfg.AuditCheckpointFile, org.Demo().Name, sims.listing(),
-		sims.people(), sims.URL(simBiometric), sims.URL(simNCA), sims.URL(simSMS), url)
+`, url, describeDB(cfg), cfg.Data, key.ID, cfg.AuditCheckpointFile, org.Demo().Name, sims.Listing(),
+		sims.People(), sims.URL(app.SimBiometric), sims.URL(app.SimNCA), sims.URL(app.SimSMS), url)
 }

@@ -132,20 +132,26 @@ func TestR23_DemoServesOverTLS12AndRefusesTLS11(t *testing.T) {
 	if code := stop(); code != 0 {
 		t.Fatalf("serve exited %d after shutdown", code)
 	}
-	for _, f := range []string{"nesie.db", "tls-cert.pem", "tls-key.pem", "audit-signing.key", "audit-checkpoints.log"} {
+	for _, f := range []string{"nesie.db", "tls-cert.pem", "tls-key.pem", "audit-signing.key", "audit-checkpoints.log", "receipt-signing.key", "vault.key"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("first run did not create %s: %v", f, err)
 		}
 	}
-	// The shutdown sealed and signed the migration and the seeded organisation.
+	// The shutdown sealed and signed what the first run wrote: the migration, the demo
+	// organisation, three products each proposed and approved, two partner merchants and
+	// the demo AML list.
 	c, out, errOut := testCLI()
 	if code := c.run(context.Background(), []string{"audit", "verify", "--data", dir}); code != 0 {
 		t.Fatalf("audit verify exit %d: %s %s", code, out, errOut)
 	}
-	if !strings.Contains(out.String(), "intact: 2 events") || !strings.Contains(out.String(), "last signed at event 2") {
+	if !strings.Contains(out.String(), "intact: "+demoSeedEvents+" events") || !strings.Contains(out.String(), "last signed at event "+demoSeedEvents) {
 		t.Fatalf("verify said: %s", out)
 	}
 }
+
+// demoSeedEvents is how many audit events the demo's first run writes: the migration, the
+// organisation, 3 products × (proposed, approved), 2 merchants, 1 AML list.
+const demoSeedEvents = "11"
 
 func TestServeRestartsOnTheSameDataWithoutReseeding(t *testing.T) {
 	dir := t.TempDir()
@@ -156,7 +162,7 @@ func TestServeRestartsOnTheSameDataWithoutReseeding(t *testing.T) {
 		}
 	}
 	c, out, _ := testCLI()
-	if code := c.run(context.Background(), []string{"audit", "verify", "--data", dir}); code != 0 || !strings.Contains(out.String(), "intact: 2 events") {
+	if code := c.run(context.Background(), []string{"audit", "verify", "--data", dir}); code != 0 || !strings.Contains(out.String(), "intact: "+demoSeedEvents+" events") {
 		t.Fatalf("after a restart: exit %d, %s", code, out)
 	}
 }
@@ -189,7 +195,8 @@ func TestProductionRefusesAnUnmigratedDatabaseUntilMigrated(t *testing.T) {
 		// Production names every outside service; none is reached before the schema check.
 		"--biometric-url", "http://127.0.0.1:1", "--biometric-key", filepath.Join(dir, "bio.pem"), "--ocsp-url", "http://127.0.0.1:1",
 		"--crl-urls", "http://127.0.0.1:1/crl", "--ncanode-url", "http://127.0.0.1:1", "--eds-roots", filepath.Join(dir, "roots.pem"),
-		"--sms-url", "http://127.0.0.1:1", "--phone-registry-url", "http://127.0.0.1:1"}
+		"--sms-url", "http://127.0.0.1:1", "--phone-registry-url", "http://127.0.0.1:1",
+		"--bureau-url", "http://127.0.0.1:1", "--bureau-key", filepath.Join(dir, "bureau.pem"), "--bank-url", "http://127.0.0.1:1"}
 	if code := c.run(context.Background(), prod); code != 1 || !strings.Contains(errOut.String(), `run "nesie migrate"`) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"nesie.kz/nesie/internal/app"
 )
 
 // sim is `nesie sim`: every simulator of the outside services, standalone, until stopped —
@@ -17,7 +19,7 @@ func (c *cli) sim(ctx context.Context, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	sims, err := startSimulators(c.clock, nil)
+	sims, err := app.StartSimulators(c.clock, nil)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "nesie sim: %v\n", err)
 		return 1
@@ -29,25 +31,32 @@ func (c *cli) sim(ctx context.Context, args []string) int {
 	}
 	keyFile := filepath.Join(*dir, "biometric-provider.pem")
 	rootsFile := filepath.Join(*dir, "nca-roots.pem")
-	if err := os.WriteFile(keyFile, publicKeyPEM(sims.BiometricKey), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, app.PublicKeyPEM(sims.BiometricKey), 0o600); err != nil {
 		fmt.Fprintf(c.stderr, "nesie sim: %v\n", err)
 		return 1
 	}
-	if err := os.WriteFile(rootsFile, certificatesPEM(sims), 0o600); err != nil {
+	bureauFile := filepath.Join(*dir, "bureau.pem")
+	if err := os.WriteFile(bureauFile, app.PublicKeyPEM(sims.Bureau.PublicKey()), 0o600); err != nil {
+		fmt.Fprintf(c.stderr, "nesie sim: %v\n", err)
+		return 1
+	}
+	if err := os.WriteFile(rootsFile, app.CertificatesPEM(sims), 0o600); err != nil {
 		fmt.Fprintf(c.stderr, "nesie sim: %v\n", err)
 		return 1
 	}
 	fmt.Fprintln(c.stdout, "Simulators of the outside services (loopback only):")
-	sims.describe(c.stdout)
-	nca := sims.URL(simNCA)
+	sims.Describe(c.stdout)
+	nca := sims.URL(app.SimNCA)
 	fmt.Fprintf(c.stdout, `
 Point a server at them with:
   --biometric-url %s --biometric-key %s
   --ocsp-url %s/ocsp --crl-urls %s/crl --ncanode-url %s --eds-roots %s
   --sms-url %s --phone-registry-url %s
+  --bureau-url %s --bureau-key %s --bank-url %s
 Make a service fail, hang or answer garbage (and back): POST normal|fail|hang|garbage to its URL + /sim/mode
 Press Ctrl+C to stop.
-`, sims.URL(simBiometric), keyFile, nca, nca, nca, rootsFile, sims.URL(simSMS), sims.URL(simPhones))
+`, sims.URL(app.SimBiometric), keyFile, nca, nca, nca, rootsFile, sims.URL(app.SimSMS), sims.URL(app.SimPhones),
+		sims.URL(app.SimBureau), bureauFile, sims.URL(app.SimBank))
 	if c.listening != nil {
 		c.listening(nil)
 	}

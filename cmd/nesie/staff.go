@@ -20,17 +20,37 @@ const staffUsage = `usage: nesie staff compromise --staff ID --client ID --reaso
        nesie staff call-tasks
        nesie staff complete-call --staff ID --task ID --outcome reached|not_reached|wrong_number [--refusal-recommended]
        nesie staff revoke-device --staff ID --device ID --reason TEXT
+       nesie staff products
+       nesie staff propose-product --staff ID --file SPEC.json
+       nesie staff approve-product --staff ID --version ID
+       nesie staff reject-product --staff ID --version ID --reason TEXT
+       nesie staff retire-product --staff ID --code CODE --reason TEXT
+       nesie staff review-queue
+       nesie staff review --staff ID --loan ID --approve|--refuse --reason TEXT
+       nesie staff cash-payout --staff ID --order ID --document-kind KIND --document-number N
+                 --document-valid-until YYYY-MM-DD [--digital-document] [--power-of-attorney REF --legal-entity]
+       nesie staff aml-load --staff ID --list ID --format un-xml|afm-xml|csv --file PATH
+       nesie staff antifraud-add --staff ID --kind iin|phone|iban --value V --reason TEXT [--review]
+       nesie staff antifraud-remove --staff ID --entry ID --reason TEXT
+       nesie staff merchant-add --staff ID --bin BIN --name NAME --iban IBAN --contract REF
+       nesie staff merchant-suspend --staff ID --merchant ID --reason TEXT
 
 The staff commands act on the database directly, as the named staff member, and are audited.
-They stand in for the back office's leaked-data and device screens (R36, R26.2) until staff
-accounts exist.`
+They stand in for the back office's screens — leaked data and devices (R36, R26.2), products
+(a second staff member approves), the review queue, the cash desk (R9.5), the AML and
+anti-fraud lists, partner merchants — until staff accounts exist. From "products" on, a
+command exits 2 on bad input (naming the flag) and 1 when refused (printing why).`
 
 // staff is `nesie staff`: mark a client whose personal data leaked (R36), and record the
-// call the MFO then owes the client.
+// call the MFO then owes the client. The commands loan origination needs are dispatched to
+// staffOrigination (staff_loans.go).
 func (c *cli) staff(ctx context.Context, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(c.stderr, staffUsage)
 		return 2
+	}
+	if cmd, ok := originationCommands()[args[0]]; ok {
+		return c.staffOrigination(ctx, args[0], cmd, args[1:])
 	}
 	var staffID, clientID, reason, taskID, outcome, deviceID string
 	var refusal bool

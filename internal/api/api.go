@@ -21,7 +21,10 @@ import (
 	"nesie.kz/nesie/internal/client"
 	"nesie.kz/nesie/internal/device"
 	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/loan"
+	"nesie.kz/nesie/internal/merchant"
 	"nesie.kz/nesie/internal/onboarding"
+	"nesie.kz/nesie/internal/product"
 	"nesie.kz/nesie/internal/server"
 	"nesie.kz/nesie/internal/store"
 )
@@ -36,6 +39,10 @@ type Deps struct {
 	// checks after a leak (R36).
 	Onboarding *onboarding.Service
 	DB         *store.DB
+	// Loans, Products and Merchants serve origination (R7.1, R8, R9, R9-1, R12).
+	Loans     *loan.Service
+	Products  *product.Service
+	Merchants *merchant.Service
 	// Log receives what the API itself notices (refused device signatures); slog.Default
 	// when nil.
 	Log *slog.Logger
@@ -84,6 +91,8 @@ func Routes(mux *http.ServeMux, d Deps) {
 	signedIn("POST /api/v1/bank-account-change/{id}/complete", h.completeBankAccountChange)
 	signedIn("POST /api/v1/verification", h.beginVerification)
 	signedIn("POST /api/v1/verification/{id}/complete", h.completeVerification)
+
+	h.loanRoutes(open, signedIn)
 
 	// Anything else under the prefix is answered in the API's JSON, not the mux's plain text.
 	open("/api/v1/", func(http.ResponseWriter, *http.Request) error { return errNoRoute })

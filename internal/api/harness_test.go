@@ -12,12 +12,12 @@ import (
 	"time"
 
 	"nesie.kz/nesie/internal/api"
+	"nesie.kz/nesie/internal/app"
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/auth"
 	"nesie.kz/nesie/internal/biometric"
 	"nesie.kz/nesie/internal/client"
 	"nesie.kz/nesie/internal/date"
-	"nesie.kz/nesie/internal/device"
 	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/notify"
 	"nesie.kz/nesie/internal/reqctx"
@@ -26,8 +26,6 @@ import (
 	"nesie.kz/nesie/internal/sim/biometricsim"
 	"nesie.kz/nesie/internal/sim/ncasim"
 	"nesie.kz/nesie/internal/sim/phonesim"
-	"nesie.kz/nesie/internal/sim/smssim"
-	"nesie.kz/nesie/internal/sms"
 	"nesie.kz/nesie/internal/store"
 	"nesie.kz/nesie/internal/store/storetest"
 	"nesie.kz/nesie/internal/vault"
@@ -60,6 +58,12 @@ type world struct {
 	clients  *client.Service
 	auth     *auth.Service
 	clientID string
+	// sims and svc are the whole system, for the loan tests; receiptKey checks receipts.
+	sims       *app.Simulators
+	svc        *app.Services
+	receiptKey ed25519.PublicKey
+	// appConfig builds the same system again: a restarted process on the same database.
+	appConfig app.Config
 }
 
 func newWorld(t *testing.T, env *storetest.Env) *world {
@@ -67,29 +71,25 @@ func newWorld(t *testing.T, env *storetest.Env) *world {
 	ctx := context.Background()
 	w := &world{env: env}
 
-	// Simulators, reached only over HTTP.
-	gw := smssim.New(env.Clock)
-	smsSrv, err := sim.Start("sms", "", gw)
+	// Simulators, reached only over HTTP, dated by the test clock.
+	sims, err := app.StartSimulators(env.Clock, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { smsSrv.Close() })
-	w.smsURL = smsSrv.URL
-	_, bioKey, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
+	t.Cleanup(sims.Close)
+	w.sims = sims
+	w.smsURL = sims.URL(app.SimSMS)
+	w.bio, w.nca, w.ncaSrv = sims.Biometric, sims.NCA, sims.Server(app.SimNCA)
+	w.phones, w.phoneSrv = sims.Phones, sims.Server(app.SimPhones)
+	if w.bioHTTP, err = biometric.NewClient(sims.URL(app.SimBiometric), 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	w.bio = biometricsim.New(env.Clock, bioKey)
-	bioSrv, err := sim.Start("biometric", "", w.bio.Handler())
+	ep, err := app.EndpointsOf(sims)
 	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bioSrv.Close() })
-	if w.bioHTTP, err = biometric.NewClient(bioSrv.URL, 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
 
-	// Services, every one on the database's test clock.
+	// The system, wired as cmd/nesie wires it, on the database's test clock.
 	keys, err := vault.NewKeys()
 	if err != nil {
 		t.Fatal(err)
@@ -98,28 +98,26 @@ func newWorld(t *testing.T, env *storetest.Env) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.DiscardHandler)
-	trail := audit.NewTrail(env.DB, nil)
-	w.clients = client.NewService(v, trail)
-	dir := api.NewDirectory(w.clients)
-	smsClient := sms.New(smsSrv.URL, 2*time.Second)
-	security := notify.NewSecurity(w.clients, nil)
-	cfg := auth.DefaultConfig()
-	cfg.Argon2 = auth.Argon2Params{Time: 1, MemoryKiB: 1024, Threads: 1, SaltLen: 16, KeyLen: 32} // cheap, for speed
-	if w.auth, err = auth.NewService(auth.Deps{DB: env.DB, Trail: trail, Directory: dir, SMS: smsClient, Notifier: security, Secrets: v, Log: log}, cfg); err != nil {
-		t.Fatal(err)
-	}
-	bio, err := biometric.NewService(env.DB, trail, w.bioHTTP, env.Clock, v, biometric.DefaultConfig(bioKey.Public().(ed25519.PublicKey)))
+	_, receiptKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	devices := device.New(env.DB, trail, api.NewBiometricGate(w.clients), security, device.Config{})
-	onboard := newOnboarding(t, w, env, trail, bio, security)
-	w.worker = notify.NewWorker(env.DB, trail, notify.Senders{SMS: notify.SMSSender(smsClient)}, notify.WorkerConfig{Logger: log})
+	w.receiptKey = receiptKey.Public().(ed25519.PublicKey)
+	log := slog.New(slog.DiscardHandler)
+	trail := audit.NewTrail(env.DB, nil)
+	authCfg := auth.DefaultConfig()
+	authCfg.Argon2 = auth.Argon2Params{Time: 1, MemoryKiB: 1024, Threads: 1, SaltLen: 16, KeyLen: 32} // cheap, for speed
+	w.appConfig = app.Config{DB: env.DB, Trail: trail, Clock: env.Clock, Vault: v, Log: log, Endpoints: ep,
+		ReceiptKey: receiptKey, Timeout: 2 * time.Second, Auth: &authCfg}
+	svc, err := app.Build(w.appConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.svc, w.clients, w.auth, w.worker = svc, svc.Clients, svc.Auth, svc.Outbox
 
 	// The API over HTTPS.
 	mux := http.NewServeMux()
-	api.Routes(mux, api.Deps{Auth: w.auth, Clients: w.clients, Biometric: bio, Devices: devices, Onboarding: onboard, DB: env.DB, Log: log})
+	api.Routes(mux, svc.APIDeps(log))
 	cert, err := server.LoadOrCreateSelfSigned(t.TempDir(), []string{"127.0.0.1"}, env.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -161,13 +159,20 @@ func newWorld(t *testing.T, env *storetest.Env) *world {
 // and sets its password.
 func (w *world) registerClient(t *testing.T, iin, phone string) string {
 	t.Helper()
+	return w.registerPerson(t, client.Individual, "Аружан Тестовна Примерова", iin, phone)
+}
+
+// registerPerson writes an active client of kind (an individual or an entrepreneur) directly
+// and sets its password.
+func (w *world) registerPerson(t *testing.T, kind client.Kind, name, iin, phone string) string {
+	t.Helper()
 	if _, err := kz.ParseIIN(iin); err != nil {
 		t.Fatalf("test IIN %s: %v", iin, err)
 	}
 	ctx := reqctx.With(context.Background(), reqctx.Info{RequestID: "setup", IP: "127.0.0.1", Actor: reqctx.Actor{Kind: reqctx.Anonymous}})
 	app := client.Application{
-		Kind: client.Individual,
-		Person: client.Person{FullName: "Аружан Тестовна Примерова", IIN: iin,
+		Kind: kind,
+		Person: client.Person{FullName: name, IIN: iin,
 			IDDocument: client.IDDocument{Kind: client.IDCard, Number: "N04455667", Expires: date.Of(2031, 5, 20)}},
 		Phone:     phone,
 		FacePhoto: client.Upload{ContentType: "image/jpeg", Content: append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, "face"...)},

@@ -2,16 +2,14 @@ package audit
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
+
+	"nesie.kz/nesie/internal/keyfile"
 )
 
 // Key signs checkpoints. It lives in a file the configuration names, never in the database:
@@ -30,31 +28,13 @@ func KeyID(pub ed25519.PublicKey) string {
 // Public returns the verifying half of k.
 func (k *Key) Public() ed25519.PublicKey { return k.priv.Public().(ed25519.PublicKey) }
 
-// LoadKey reads a PEM PKCS#8 Ed25519 private key. The file must not be readable by group or
-// others: a key that anyone on the machine can read signs nothing worth trusting.
+// LoadKey reads the checkpoint key at path (internal/keyfile's format). The file must not be
+// readable by group or others: a key that anyone on the machine can read signs nothing worth
+// trusting.
 func LoadKey(path string) (*Key, error) {
-	st, err := os.Stat(path)
+	priv, err := keyfile.Load("audit key", path)
 	if err != nil {
-		return nil, fmt.Errorf("audit key: %w", err)
-	}
-	if st.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("audit key %s: permissions %v let others read it; chmod 600", path, st.Mode().Perm())
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("audit key: %w", err)
-	}
-	block, _ := pem.Decode(b)
-	if block == nil || block.Type != "PRIVATE KEY" {
-		return nil, fmt.Errorf("audit key %s: want a PEM \"PRIVATE KEY\" block", path)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("audit key %s: %w", path, err)
-	}
-	priv, ok := k.(ed25519.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("audit key %s: want an Ed25519 key, got %T", path, k)
+		return nil, err
 	}
 	return &Key{priv: priv, ID: KeyID(priv.Public().(ed25519.PublicKey))}, nil
 }
@@ -62,30 +42,8 @@ func LoadKey(path string) (*Key, error) {
 // LoadOrCreateKey loads the key at path, creating a new one (mode 0600) when the file does
 // not exist. The demo uses it; production should provision the key and use LoadKey.
 func LoadOrCreateKey(path string) (*Key, error) {
-	k, err := LoadKey(path)
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return k, err
-	}
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	priv, err := keyfile.LoadOrCreate("audit key", path)
 	if err != nil {
-		return nil, err
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("audit key: %w", err)
-	}
-	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := f.Close(); err != nil {
 		return nil, err
 	}
 	return &Key{priv: priv, ID: KeyID(priv.Public().(ed25519.PublicKey))}, nil

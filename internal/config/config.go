@@ -60,6 +60,8 @@ type Config struct {
 
 	// VaultKeyFile holds the keys personal data is encrypted with (R37).
 	VaultKeyFile string
+	// ReceiptKeyFile holds the Ed25519 key the MFO signs the receipts of R12 with.
+	ReceiptKeyFile string
 	// Outside services; the demo starts simulators and ignores these.
 	Outside Outside
 }
@@ -74,6 +76,9 @@ type Outside struct {
 	EDSRootsFile     string // PEM: the НУЦ root and issuing CA certificates trusted for EDS
 	SMSURL           string
 	PhoneRegistryURL string
+	BureauURL        string // the credit bureau
+	BureauKeyFile    string // the bureau's Ed25519 public key (PEM) its reports are signed with
+	BankURL          string // the bank / payment gateway of the payouts
 }
 
 // SQLitePath is the embedded database file.
@@ -153,6 +158,7 @@ func (c *Config) fields() []field {
 	add("banks-file", "NESIE_BANKS_FILE", "", "CSV code,bic,name extending the built-in bank table", false, &c.BanksFile)
 	add("calendar-file", "NESIE_CALENDAR_FILE", "", "government working-day transfers for the calendar", false, &c.CalendarFile)
 	add("vault-key", "NESIE_VAULT_KEY_FILE", "", "keys personal data is encrypted with (default: DATA/vault.key)", false, &c.VaultKeyFile)
+	add("receipt-key", "NESIE_RECEIPT_KEY_FILE", "", "Ed25519 key the MFO signs document receipts with (default: DATA/receipt-signing.key)", false, &c.ReceiptKeyFile)
 	o := &c.Outside
 	add("biometric-url", "NESIE_BIOMETRIC_URL", "", "ЦОИД biometric identification service", false, &o.BiometricURL)
 	add("biometric-key", "NESIE_BIOMETRIC_KEY_FILE", "", "the biometric provider's public key (PEM)", false, &o.BiometricKeyFile)
@@ -170,6 +176,9 @@ func (c *Config) fields() []field {
 	add("eds-roots", "NESIE_EDS_ROOTS_FILE", "", "PEM file of the НУЦ certificates trusted for EDS", false, &o.EDSRootsFile)
 	add("sms-url", "NESIE_SMS_URL", "", "SMS gateway", false, &o.SMSURL)
 	add("phone-registry-url", "NESIE_PHONE_REGISTRY_URL", "", "mobile operator / eGov phone registry", false, &o.PhoneRegistryURL)
+	add("bureau-url", "NESIE_BUREAU_URL", "", "credit bureau", false, &o.BureauURL)
+	add("bureau-key", "NESIE_BUREAU_KEY_FILE", "", "the credit bureau's public key (PEM)", false, &o.BureauKeyFile)
+	add("bank-url", "NESIE_BANK_URL", "", "bank / payment gateway for payouts", false, &o.BankURL)
 	return out
 }
 
@@ -260,6 +269,9 @@ func (c *Config) finish() error {
 	if c.VaultKeyFile == "" {
 		c.VaultKeyFile = filepath.Join(c.Data, "vault.key")
 	}
+	if c.ReceiptKeyFile == "" {
+		c.ReceiptKeyFile = filepath.Join(c.Data, "receipt-signing.key")
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr (NESIE_ADDR): want HOST:PORT: %w", err)
 	}
@@ -285,6 +297,7 @@ func (c *Config) finish() error {
 			{"--biometric-url", o.BiometricURL}, {"--biometric-key", o.BiometricKeyFile}, {"--ocsp-url", o.OCSPURL},
 			{"--crl-urls", strings.Join(o.CRLURLs, ",")}, {"--ncanode-url", o.NCANodeURL}, {"--eds-roots", o.EDSRootsFile},
 			{"--sms-url", o.SMSURL}, {"--phone-registry-url", o.PhoneRegistryURL},
+			{"--bureau-url", o.BureauURL}, {"--bureau-key", o.BureauKeyFile}, {"--bank-url", o.BankURL},
 		} {
 			if need.v == "" {
 				missing = append(missing, need.flag+" (production reaches the real service; there are no simulators)")

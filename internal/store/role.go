@@ -11,7 +11,7 @@ import (
 var roleName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // appendOnlyTables may be read and appended to by the application, never changed.
-var appendOnlyTables = []string{"audit_event", "audit_checkpoint", "biometric_check"}
+var appendOnlyTables = []string{"audit_event", "audit_checkpoint", "biometric_check", "loan_document", "biometric_use"}
 
 // GrantAppRole gives the PostgreSQL role the application connects as what it needs and no
 // more: full use of the working tables, but only SELECT and INSERT on the audit trail, so

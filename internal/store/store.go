@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -54,7 +55,16 @@ type DB struct {
 	// read runs read-only transactions; on PostgreSQL it is the same pool as write.
 	read  *sql.DB
 	clock clock.Clock
+	// writes and reads count the committed transactions (autocommit statements among the
+	// writes), for the benchmarks that quote transactions per operation.
+	writes, reads atomic.Int64
 }
+
+// TxCounts are the transactions a DB has committed since it was opened.
+type TxCounts struct{ Writes, Reads int64 }
+
+// Counts returns the transactions committed so far.
+func (db *DB) Counts() TxCounts { return TxCounts{Writes: db.writes.Load(), Reads: db.reads.Load()} }
 
 // Open connects to the database cfg names. It does not migrate: call Migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {

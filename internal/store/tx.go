@@ -48,7 +48,11 @@ func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, f
 // ExecContext runs one statement in a transaction of its own (the database's autocommit): one
 // round trip instead of three, for appends that read nothing and need no retry.
 func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return db.write.ExecContext(ctx, query, args...)
+	res, err := db.write.ExecContext(ctx, query, args...)
+	if err == nil {
+		db.writes.Add(1)
+	}
+	return res, err
 }
 
 // Now is the clock's instant at the precision transactions use.
@@ -56,7 +60,8 @@ func (db *DB) Now() time.Time { return db.clock.Now().UTC().Truncate(time.Micros
 
 // TxOptions tune a transaction.
 type TxOptions struct {
-	// ReadOnly runs the transaction on the read pool and refuses writes.
+	// ReadOnly runs the transaction on the read pool and refuses writes; on PostgreSQL at
+	// REPEATABLE READ: one snapshot, without the predicate locks of SERIALIZABLE.
 	ReadOnly bool
 	// ReadCommitted lowers PostgreSQL's isolation from SERIALIZABLE for work that guards its
 	// own consistency with explicit locks (the audit sealer). SQLite is always serializable.
@@ -108,9 +113,16 @@ func (db *DB) attempt(ctx context.Context, opts TxOptions, fn func(ctx context.C
 	}
 	if db.engine == Postgres {
 		sqlOpts.ReadOnly = opts.ReadOnly
-		sqlOpts.Isolation = sql.LevelSerializable
-		if opts.ReadCommitted {
+		switch {
+		case opts.ReadCommitted:
 			sqlOpts.Isolation = sql.LevelReadCommitted
+		case opts.ReadOnly:
+			// One snapshot for the whole read, without the predicate locks of SERIALIZABLE:
+			// a read that writes nothing needs no protection from write skew, and its locks
+			// would only make concurrent writers abort.
+			sqlOpts.Isolation = sql.LevelRepeatableRead
+		default:
+			sqlOpts.Isolation = sql.LevelSerializable
 		}
 	}
 	stx, err := pool.BeginTx(ctx, sqlOpts)
@@ -132,6 +144,11 @@ func (db *DB) attempt(ctx context.Context, opts TxOptions, fn func(ctx context.C
 	}
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if opts.ReadOnly {
+		db.reads.Add(1)
+	} else {
+		db.writes.Add(1)
 	}
 	for _, f := range tx.afterCommit {
 		f()

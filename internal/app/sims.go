@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"crypto/ed25519"
@@ -13,38 +13,47 @@ import (
 
 	"nesie.kz/nesie/internal/clock"
 	"nesie.kz/nesie/internal/sim"
+	"nesie.kz/nesie/internal/sim/banksim"
 	"nesie.kz/nesie/internal/sim/biometricsim"
+	"nesie.kz/nesie/internal/sim/bureausim"
 	"nesie.kz/nesie/internal/sim/ncasim"
 	"nesie.kz/nesie/internal/sim/phonesim"
 	"nesie.kz/nesie/internal/sim/smssim"
 )
 
-// simulators are the outside services as the demo, the tests and `nesie sim` run them: real
+// Simulators are the outside services as the demo, the tests and `nesie sim` run them: real
 // HTTP servers on loopback that the production adapters talk to.
-type simulators struct {
+type Simulators struct {
 	Biometric *biometricsim.Simulator
 	NCA       *ncasim.Simulator
 	SMS       *smssim.Gateway
 	Phones    *phonesim.Registry
+	Bureau    *bureausim.Bureau
+	Bank      *banksim.Simulator
 
 	BiometricKey ed25519.PublicKey
 	servers      map[string]*sim.Server
 }
 
+// Server returns the named simulator's server, to set its mode (make it fail, hang…).
+func (s *Simulators) Server(name string) *sim.Server { return s.servers[name] }
+
 // URL returns the base address of the named simulator.
-func (s *simulators) URL(name string) string { return s.servers[name].URL }
+func (s *Simulators) URL(name string) string { return s.servers[name].URL }
 
 // The simulator names, as `nesie sim` prints them.
 const (
-	simBiometric = "biometric (ЦОИД)"
-	simNCA       = "nca (НУЦ: OCSP, CRL, NCANode, demo signer)"
-	simSMS       = "sms"
-	simPhones    = "phone-registry"
+	SimBiometric = "biometric (ЦОИД)"
+	SimNCA       = "nca (НУЦ: OCSP, CRL, NCANode, demo signer)"
+	SimSMS       = "sms"
+	SimPhones    = "phone-registry"
+	SimBureau    = "credit-bureau"
+	SimBank      = "bank (payment gateway)"
 )
 
-// startSimulators starts every simulator on a free loopback port (or on addrs[name] when
+// StartSimulators starts every simulator on a free loopback port (or on addrs[name] when
 // given), dated by clk.
-func startSimulators(clk clock.Clock, addrs map[string]string) (*simulators, error) {
+func StartSimulators(clk clock.Clock, addrs map[string]string) (*Simulators, error) {
 	_, bioKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return nil, err
@@ -53,8 +62,9 @@ func startSimulators(clk clock.Clock, addrs map[string]string) (*simulators, err
 	if err != nil {
 		return nil, err
 	}
-	s := &simulators{
+	s := &Simulators{
 		Biometric: biometricsim.New(clk, bioKey), NCA: nca, SMS: smssim.New(clk), Phones: phonesim.New(),
+		Bureau: bureausim.New(clk), Bank: banksim.New(),
 		BiometricKey: bioKey.Public().(ed25519.PublicKey), servers: map[string]*sim.Server{},
 	}
 	start := func(name string, h http.Handler) error {
@@ -66,45 +76,48 @@ func startSimulators(clk clock.Clock, addrs map[string]string) (*simulators, err
 		return nil
 	}
 	err = errors.Join(
-		start(simBiometric, s.Biometric.Handler()),
-		start(simNCA, nca.Handler()),
-		start(simSMS, s.SMS),
-		start(simPhones, s.Phones),
+		start(SimBiometric, s.Biometric.Handler()),
+		start(SimNCA, nca.Handler()),
+		start(SimSMS, s.SMS),
+		start(SimPhones, s.Phones),
+		start(SimBureau, s.Bureau),
+		start(SimBank, s.Bank.Handler()),
 	)
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	nca.SetBaseURL(s.URL(simNCA))
+	nca.SetBaseURL(s.URL(SimNCA))
 	return s, nil
 }
 
 // Close stops every simulator.
-func (s *simulators) Close() {
+func (s *Simulators) Close() {
 	for _, srv := range s.servers {
 		srv.Close()
 	}
 }
 
-// describe prints where each simulator listens.
-func (s *simulators) describe(w io.Writer) { io.WriteString(w, s.listing()) }
+// Describe prints where each simulator listens.
+func (s *Simulators) Describe(w io.Writer) { io.WriteString(w, s.Listing()) }
 
-func (s *simulators) listing() string {
+// Listing is one line per simulator: its name and address.
+func (s *Simulators) Listing() string {
 	var b strings.Builder
-	for _, name := range []string{simBiometric, simNCA, simSMS, simPhones} {
+	for _, name := range []string{SimBiometric, SimNCA, SimSMS, SimPhones, SimBureau, SimBank} {
 		fmt.Fprintf(&b, "    %-45s %s\n", name, s.URL(name))
 	}
 	return b.String()
 }
 
-// publicKeyPEM encodes the biometric simulator's result-signing key for --biometric-key.
-func publicKeyPEM(pub ed25519.PublicKey) []byte {
+// PublicKeyPEM encodes the biometric simulator's result-signing key for --biometric-key.
+func PublicKeyPEM(pub ed25519.PublicKey) []byte {
 	der, _ := x509.MarshalPKIXPublicKey(pub)
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
-// certificatesPEM is the НУЦ simulator's root and issuing certificates, for --eds-roots.
-func certificatesPEM(s *simulators) []byte {
+// CertificatesPEM is the НУЦ simulator's root and issuing certificates, for --eds-roots.
+func CertificatesPEM(s *Simulators) []byte {
 	var out []byte
 	for _, c := range append(s.NCA.Roots(), s.NCA.Intermediates()...) {
 		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
@@ -112,8 +125,8 @@ func certificatesPEM(s *simulators) []byte {
 	return out
 }
 
-// people lists the made-up persons the biometric simulator has reference photos of.
-func (s *simulators) people() string {
+// People lists the made-up persons the biometric simulator has reference photos of.
+func (s *Simulators) People() string {
 	var b strings.Builder
 	for _, id := range biometricsim.DemoIdentities() {
 		fmt.Fprintf(&b, "       IIN %s  %s\n", id.IIN, id.Name)

@@ -1,0 +1,208 @@
+package loan
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"nesie.kz/nesie/internal/audit"
+	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/store"
+	"nesie.kz/nesie/internal/vault"
+)
+
+// Direction says whether the MFO sent a document to the client or received it.
+type Direction string
+
+// The directions.
+const (
+	Sent     Direction = "sent"
+	Received Direction = "received"
+)
+
+// Document kinds of a loan's electronic documents (R34).
+const (
+	DocContractRu          = "contract_ru"
+	DocContractKk          = "contract_kk"
+	DocContractSignature   = "contract_signature"
+	DocSignatureRevocation = "signature_revocation_evidence"
+	DocConsentStatement    = "consent_statement"
+	DocConsentSignature    = "consent_signature"
+	DocConsentCode         = "consent_otp_confirmation"
+	DocGoodsReceived       = "goods_received_confirmation"
+	DocReceipt             = "receipt"
+	DocReceiptSignature    = "receipt_signature"
+)
+
+// Document is one electronic document of a loan, opened.
+type Document struct {
+	ID, LoanID, Kind string
+	Direction        Direction
+	ContentType      string
+	Content          []byte
+	SHA256           []byte
+	Size             int64
+	At               time.Time
+}
+
+func documentAAD(id string) []byte { return vault.AAD("loan_document", "content", id) }
+
+// addDocument keeps a document as sent or received, sealed (R37), with the SHA-256 of the
+// bytes themselves (R11, R12).
+func (s *Service) addDocument(ctx context.Context, tx *store.Tx, loanID, kind string, dir Direction, contentType string, content []byte) (Document, error) {
+	d := Document{ID: newID(), LoanID: loanID, Kind: kind, Direction: dir, ContentType: contentType, Content: content,
+		Size: int64(len(content)), At: tx.Now()}
+	sum := sha256.Sum256(content)
+	d.SHA256 = sum[:]
+	sealed, err := s.vault.Seal(content, documentAAD(d.ID))
+	if err != nil {
+		return Document{}, fmt.Errorf("seal %s: %w", kind, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO loan_document (id, loan_id, kind, direction, content_type, content, sha256, size, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, d.ID, loanID, kind, string(dir), contentType, sealed, d.SHA256, d.Size, d.At.UnixMicro()); err != nil {
+		return Document{}, fmt.Errorf("keep %s: %w", kind, err)
+	}
+	return d, nil
+}
+
+// ErrTampered refuses a document whose bytes no longer match the hash kept when it was made
+// (R11): nothing is shown, signed or paid on it.
+var ErrTampered = fault.New(fault.ErrConflict, "document_integrity_failed",
+	"The document failed its integrity check; the MFO has been alerted. Nothing can be done with it until this is resolved.")
+
+// tamperedError is ErrTampered with what failed, for the alert recorded once the reading
+// transaction has ended (on SQLite a second writer inside a transaction would wait for itself).
+type tamperedError struct {
+	loanID, docID string
+	cause         error
+}
+
+func (e *tamperedError) Error() string {
+	return "document " + e.docID + " failed its integrity check: " + e.cause.Error()
+}
+func (e *tamperedError) Is(target error) bool { return target == ErrTampered }
+func (e *tamperedError) Unwrap() error        { return ErrTampered }
+
+// openDocument reads document id of loanID and checks its integrity: the seal opens (the
+// bytes and the row are the ones written) and the bytes hash to the kept SHA-256. A failure
+// is a *tamperedError; the caller's refusal records the alert (refused).
+func (s *Service) openDocument(ctx context.Context, tx *store.Tx, loanID, id string) (Document, error) {
+	d := Document{ID: id}
+	var dir string
+	var sealed []byte
+	var at int64
+	err := tx.QueryRowContext(ctx, `SELECT loan_id, kind, direction, content_type, content, sha256, size, at
+		FROM loan_document WHERE id = $1`, id).Scan(&d.LoanID, &d.Kind, &dir, &d.ContentType, &sealed, &d.SHA256, &d.Size, &at)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && d.LoanID != loanID) {
+		return Document{}, fault.New(fault.ErrNotFound, "document_not_found", "No such document.")
+	}
+	if err != nil {
+		return Document{}, fmt.Errorf("read document: %w", err)
+	}
+	d.Direction, d.At = Direction(dir), time.UnixMicro(at).UTC()
+	plain, err := s.vault.Open(sealed, documentAAD(id))
+	if err == nil {
+		sum := sha256.Sum256(plain)
+		if !bytes.Equal(sum[:], d.SHA256) || int64(len(plain)) != d.Size {
+			err = errors.New("hash mismatch")
+		}
+	}
+	if err != nil {
+		return Document{}, &tamperedError{loanID: loanID, docID: id, cause: err}
+	}
+	d.Content = plain
+	return d, nil
+}
+
+// alertTampered records a failed integrity check in its own transaction, after the one that
+// found it ended: that one is rolled back, the alert must stay. It returns err.
+func (s *Service) alertTampered(ctx context.Context, err error) error {
+	var t *tamperedError
+	if !errors.As(err, &t) {
+		return err
+	}
+	if aerr := s.Trail.Refused(ctx, audit.Event{Action: "loan.document_tampered", ObjectType: "loan", ObjectID: t.loanID,
+		Reason: "a document failed its integrity check (R11)", Change: map[string]any{"document_id": t.docID, "cause": t.cause.Error()}}, ErrTampered); aerr != nil {
+		return errors.Join(err, aerr)
+	}
+	return err
+}
+
+// Documents lists the electronic documents of the client's loan, without their content.
+func (s *Service) Documents(ctx context.Context, clientID, id string) ([]Document, error) {
+	var out []Document
+	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+		if _, err := s.owned(ctx, tx, clientID, id); err != nil {
+			return err
+		}
+		var err error
+		out, err = listDocuments(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+func listDocuments(ctx context.Context, tx *store.Tx, loanID string) ([]Document, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, kind, direction, content_type, sha256, size, at FROM loan_document
+		WHERE loan_id = $1 ORDER BY at, id`, loanID)
+	if err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	defer rows.Close()
+	var out []Document
+	for rows.Next() {
+		d := Document{LoanID: loanID}
+		var dir string
+		var at int64
+		if err := rows.Scan(&d.ID, &d.Kind, &dir, &d.ContentType, &d.SHA256, &d.Size, &at); err != nil {
+			return nil, err
+		}
+		d.Direction, d.At = Direction(dir), time.UnixMicro(at).UTC()
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Contract returns the contract copy in lang ("ru" or "kk") of the client's loan, checked:
+// its bytes match the hash kept at issue and, once signed, the hash the client signed (R7.3,
+// R11).
+func (s *Service) Contract(ctx context.Context, clientID, id, lang string) (Document, error) {
+	var d Document
+	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+		l, err := s.owned(ctx, tx, clientID, id)
+		if err != nil {
+			return err
+		}
+		d, err = s.contractCopy(ctx, tx, l, lang)
+		return err
+	})
+	return d, s.alertTampered(ctx, err)
+}
+
+// contractCopy opens l's contract in lang with every integrity check.
+func (s *Service) contractCopy(ctx context.Context, tx *store.Tx, l Loan, lang string) (Document, error) {
+	var docID string
+	switch lang {
+	case "ru":
+		docID = l.ContractDocRu
+	case "kk":
+		docID = l.ContractDocKk
+	default:
+		return Document{}, fault.Field("lang", "must be ru or kk")
+	}
+	if docID == "" {
+		return Document{}, fault.New(fault.ErrNotFound, "contract_not_issued", "The contract is issued once the application is approved.")
+	}
+	d, err := s.openDocument(ctx, tx, l.ID, docID)
+	if err != nil {
+		return Document{}, err
+	}
+	if l.SignedLang == lang && !bytes.Equal(d.SHA256, l.SignedSHA256) {
+		return Document{}, &tamperedError{loanID: l.ID, docID: docID, cause: errors.New("differs from the signed hash")}
+	}
+	return d, nil
+}

@@ -1,0 +1,246 @@
+package payout
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"nesie.kz/nesie/internal/audit"
+	"nesie.kz/nesie/internal/bank"
+	"nesie.kz/nesie/internal/reqctx"
+	"nesie.kz/nesie/internal/store"
+)
+
+// claim is an order a worker holds: the order as claimed, and whether an earlier claim may
+// already have sent it (its outcome is then uncertain and must be asked for first).
+type claim struct {
+	order     Order
+	uncertain bool
+}
+
+// Wake makes a running worker look for due orders now instead of at its next tick.
+func (s *Service) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run works the outbox every interval and whenever woken, until ctx ends (then it returns
+// nil). Errors of a run are logged: the orders they concern stay where they were and are
+// taken up again.
+func (s *Service) Run(ctx context.Context, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := s.RunOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			s.cfg.Log.Error("payout run", "err", err)
+		}
+		if n == s.cfg.Batch && err == nil {
+			continue // more may be due
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-s.wake:
+		}
+	}
+}
+
+// RunOnce claims the orders due now — pending ones, and sending ones whose lease ran out —
+// and takes each as far as the gateway allows, and returns how many it claimed. The gateway
+// is called outside any transaction; what it answers is settled in a transaction of its own.
+func (s *Service) RunOnce(ctx context.Context) (int, error) {
+	ctx = reqctx.WithActor(ctx, reqctx.SystemActor("payout"))
+	claims, err := s.claim(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	for _, c := range claims {
+		if err := s.process(ctx, c); err != nil {
+			errs = append(errs, fmt.Errorf("payout %s: %w", c.order.ID, err))
+		}
+	}
+	return len(claims), errors.Join(errs...)
+}
+
+// claim leases up to Batch due orders to this worker. On PostgreSQL the rows are locked with
+// SKIP LOCKED under READ COMMITTED, so concurrent workers take disjoint orders instead of
+// queueing behind each other; on SQLite the one writer makes the claim exclusive. Either way
+// the UPDATE repeats the due condition, so an order is claimed by one worker at a time.
+func (s *Service) claim(ctx context.Context) ([]claim, error) {
+	var claims []claim
+	err := s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
+		claims = claims[:0]
+		now := tx.Now().UnixMicro()
+		q := `SELECT id FROM payout_order
+			WHERE (status = 'pending' AND due_at <= $1) OR (status = 'sending' AND lease_until <= $1)
+			ORDER BY due_at LIMIT $2`
+		if tx.Engine() == store.Postgres {
+			q += ` FOR UPDATE SKIP LOCKED`
+		}
+		rows, err := tx.QueryContext(ctx, q, now, s.cfg.Batch)
+		if err != nil {
+			return fmt.Errorf("payout: find due orders: %w", err)
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("payout: find due orders: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("payout: find due orders: %w", err)
+		}
+		for _, id := range ids {
+			before, err := s.Find(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE payout_order
+				SET status = 'sending', lease_until = $2, attempts = attempts + 1
+				WHERE id = $1 AND ((status = 'pending' AND due_at <= $3) OR (status = 'sending' AND lease_until <= $3))`,
+				id, now+s.cfg.Lease.Microseconds(), now)
+			if err != nil {
+				return fmt.Errorf("payout: claim %s: %w", id, err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				continue // another worker took it between the SELECT and here
+			}
+			o := before
+			o.Status, o.Attempts = Sending, before.Attempts+1
+			action := "payout.sending"
+			if before.Status == Sending {
+				action = "payout.reconciling" // not a status change: a new claim of an uncertain order
+			}
+			if err := s.trail.Record(ctx, tx, audit.Event{Action: action, ObjectType: "payout_order", ObjectID: id, Change: o.auditView()}); err != nil {
+				return err
+			}
+			claims = append(claims, claim{order: o, uncertain: before.Status == Sending})
+		}
+		return nil
+	})
+	return claims, err
+}
+
+// process takes one claimed order as far as the gateway allows. Only answers the gateway
+// gave settle it; a gateway that does not answer leaves it for a later run.
+func (s *Service) process(ctx context.Context, c claim) error {
+	o := c.order
+	if c.uncertain {
+		t, found, err := s.bank.Status(ctx, o.ID)
+		if err != nil {
+			return nil // still uncertain: the next claim after the lease asks again
+		}
+		if found {
+			if t.Amount != o.Amount {
+				// The gateway holds another sum under this order's key: no machine should
+				// decide what happened. The order stays sending, and the log says why.
+				s.cfg.Log.Error("payout: gateway transfer under the order's key is for another amount", "order", o.ID, "bank_id", t.BankID)
+				return nil
+			}
+			return s.settleTransfer(ctx, o, t)
+		}
+		// The gateway never saw the key: nothing was sent, so sending now is the first send.
+	}
+	if o.To.Kind == bank.DestinationAccount || o.To.Kind == bank.DestinationCard {
+		own, err := s.bank.VerifyOwner(ctx, o.To, o.BeneficiaryID)
+		if err != nil {
+			// Nothing has been sent under the key (a fresh order, or the gateway said it
+			// never saw it): back to pending, due again after Retry.
+			return s.postpone(ctx, o, "ownership_check_unavailable")
+		}
+		if !own.Owned {
+			sum := sha256.Sum256(own.Evidence)
+			return s.settle(ctx, o, Failed, "destination_not_owned", bank.Transfer{}, map[string]any{"evidence_sha256": hex.EncodeToString(sum[:])})
+		}
+	}
+	t, err := s.bank.Transfer(ctx, o.transferRequest())
+	if err != nil {
+		// The transfer may or may not have been made: the order stays sending with its
+		// lease, and the claim after the lease asks the gateway under the key.
+		s.cfg.Log.Warn("payout transfer outcome unknown", "order", o.ID, "err", err)
+		return nil
+	}
+	return s.settleTransfer(ctx, o, t)
+}
+
+// settleTransfer settles o by the gateway's account of its transfer; a pending transfer
+// leaves the order sending, to be asked about after the lease.
+func (s *Service) settleTransfer(ctx context.Context, o Order, t bank.Transfer) error {
+	switch t.Status {
+	case bank.Completed:
+		return s.settle(ctx, o, Paid, "", t, nil)
+	case bank.Failed:
+		return s.settle(ctx, o, Failed, "bank_"+t.Reason, t, nil)
+	}
+	return nil
+}
+
+// settle moves o from sending to paid or failed, if this worker still holds the newest
+// claim (attempts fences stale workers), calls the hook and audits, all in one transaction.
+//
+// READ COMMITTED is enough: the UPDATE's guard (status and attempts) decides who settles, and
+// the hook's own moves are guarded the same way.
+func (s *Service) settle(ctx context.Context, o Order, to Status, reason string, t bank.Transfer, extra map[string]any) error {
+	return s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
+		now := tx.Now()
+		res, err := tx.ExecContext(ctx, `UPDATE payout_order
+			SET status = $2, reason = $3, bank_id = $4, voucher_code = $5, settled_at = $6, lease_until = NULL
+			WHERE id = $1 AND status = 'sending' AND attempts = $7`,
+			o.ID, string(to), reason, t.BankID, t.VoucherCode, now.UnixMicro(), o.Attempts)
+		if err != nil {
+			return fmt.Errorf("payout: settle: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return nil // a newer claim holds the order; it settles it
+		}
+		o.Status, o.Reason, o.BankID, o.VoucherCode, o.SettledAt = to, reason, t.BankID, t.VoucherCode, now
+		hook, action := s.hooks.Paid, "payout.paid"
+		if to == Failed {
+			hook, action = s.hooks.Failed, "payout.failed"
+		}
+		if hook != nil {
+			if err := hook(ctx, tx, o); err != nil {
+				return fmt.Errorf("payout: %s hook: %w", to, err)
+			}
+		}
+		change := o.auditView()
+		for k, v := range extra {
+			change[k] = v
+		}
+		return s.trail.Record(ctx, tx, audit.Event{Action: action, ObjectType: "payout_order", ObjectID: o.ID, Reason: reason, Change: change})
+	})
+}
+
+// postpone returns o to pending when nothing can have been sent under its key, due again after
+// Retry.
+func (s *Service) postpone(ctx context.Context, o Order, reason string) error {
+	return s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE payout_order
+			SET status = 'pending', reason = $2, due_at = $3, lease_until = NULL
+			WHERE id = $1 AND status = 'sending' AND attempts = $4`,
+			o.ID, reason, tx.Now().Add(s.cfg.Retry).UnixMicro(), o.Attempts)
+		if err != nil {
+			return fmt.Errorf("payout: defer: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return nil
+		}
+		o.Status, o.Reason = Pending, reason
+		return s.trail.Record(ctx, tx, audit.Event{Action: "payout.deferred", ObjectType: "payout_order", ObjectID: o.ID, Reason: reason, Change: o.auditView()})
+	})
+}

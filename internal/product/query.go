@@ -1,0 +1,28 @@
+package product
+
+import (
+	"context"
+
+	"nesie.kz/nesie/internal/store"
+)
+
+// Active returns the active version of code, or fault.ErrNotFound "product_not_found".
+func (s *Service) Active(ctx context.Context, tx *store.Tx, code string) (Version, error) {
+	return oneVersion(ctx, tx, `WHERE code = $1 AND status = 'active'`, code)
+}
+
+// ActiveAll returns the active version of every product, by code.
+func (s *Service) ActiveAll(ctx context.Context, tx *store.Tx) ([]Version, error) {
+	return queryVersions(ctx, tx, `WHERE status = 'active' ORDER BY code`)
+}
+
+// Version returns the version id whatever its status: a loan keeps the version it was made
+// under. None is fault.ErrNotFound "product_not_found".
+func (s *Service) Version(ctx context.Context, tx *store.Tx, id string) (Version, error) {
+	return oneVersion(ctx, tx, `WHERE id = $1`, id)
+}
+
+// Pending returns the versions awaiting a second staff member, oldest first.
+func (s *Service) Pending(ctx context.Context, tx *store.Tx) ([]Version, error) {
+	return queryVersions(ctx, tx, `WHERE status = 'pending' ORDER BY proposed_at, code, number`)
+}
