@@ -141,6 +141,7 @@ func TestR12_ReceiptOfDocuments(t *testing.T) {
 		w := newLoanWorld(t, env)
 		s := w.login(t)
 		l := w.signLoan(t, s.Token, w.approved(t, s.Token, "consumer-12", 100_000, 6, toOwnAccount).ID)
+		w.contract(t, s.Token, l.ID, "kk") // the Kazakh copy too is sent when the client opens it
 		var got struct {
 			Bytes     []byte `json:"receipt_bytes"`
 			Signature []byte `json:"signature"`

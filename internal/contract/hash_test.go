@@ -124,10 +124,11 @@ func BenchmarkRenderBoth(b *testing.B) {
 // template 232-2025.1 (the value was recorded from the first rendering, so it proves
 // stability, not correctness): if it changes, the change needs a NEW template version, not an
 // edit — or the embedded font or the writer changed and stored hashes would stop matching.
-// Re-recorded once, deliberately, when documents began to embed a per-document font subset
-// (before anything was signed in production); the previous value was 81a3ca36…034c2e.
+// Re-recorded deliberately, before anything was signed in production: when documents began to
+// embed a per-document font subset (was 81a3ca36…034c2e), and when the glyph codes became
+// literal strings instead of hex (was 4ba5340b…fe813d).
 func TestR11_RenderingOfAVersionNeverChanges(t *testing.T) {
-	const golden = "4ba5340bf4bb521c88063bed240827d7eed2ed76f291a592beaf0c37c1fe813d"
+	const golden = "874f380d761cad1f0dc45ff72ee9cd898c1378abd044377cc7cfbec93b0e547b"
 	ru, _, err := RenderBoth(testTerms(t, 36))
 	if err != nil {
 		t.Fatal(err)

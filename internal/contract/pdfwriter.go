@@ -105,17 +105,37 @@ func (d *pdfDoc) CellFormat(w, h float64, txt, border string, ln int, align stri
 		if d.bold {
 			set = d.boldSet
 		}
-		fmt.Fprintf(d.cur, "BT /%s %s Tf %s %s Td <", f.res, num(d.size), num((d.x+dx)*ptPerMM), num((pageH-baseline)*ptPerMM))
-		var hex [4]byte
+		fmt.Fprintf(d.cur, "BT /%s %s Tf %s %s Td (", f.res, num(d.size), num((d.x+dx)*ptPerMM), num((pageH-baseline)*ptPerMM))
+		// The two-byte glyph codes as a literal string: half the bytes of hex, so half the
+		// work for the compressor. Bytes a reader would take as syntax or as an end of line are
+		// escaped.
 		for _, r := range txt {
-			d.cur.Write(hex4(hex[:0], set.id(f.gid(r))))
+			id := set.id(f.gid(r))
+			literalByte(d.cur, byte(id>>8))
+			literalByte(d.cur, byte(id))
 		}
-		d.cur.WriteString("> Tj ET\n")
+		d.cur.WriteString(") Tj ET\n")
 	}
 	if ln == 1 {
 		d.x, d.y = margin, d.y+h
 	} else {
 		d.x += w
+	}
+}
+
+// literalByte writes c into a PDF literal string, escaped where it would be read as syntax
+// (parentheses, backslash) or rewritten as an end of line (CR, LF).
+func literalByte(w *bytes.Buffer, c byte) {
+	switch c {
+	case '(', ')', '\\':
+		w.WriteByte('\\')
+		w.WriteByte(c)
+	case '\r':
+		w.WriteString(`\r`)
+	case '\n':
+		w.WriteString(`\n`)
+	default:
+		w.WriteByte(c)
 	}
 }
 

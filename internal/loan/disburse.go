@@ -62,14 +62,9 @@ func (s *Service) orderOf(ctx context.Context, tx *store.Tx, l Loan, checkID str
 	if err != nil {
 		return payout.Order{}, err
 	}
-	dest := l.Payout
-	if l.IsDraw() {
-		// A draw goes where its credit line says.
-		parent, err := s.load(ctx, tx, l.ParentID)
-		if err != nil {
-			return payout.Order{}, err
-		}
-		dest = parent.Payout
+	dest, err := s.payoutOf(ctx, tx, l)
+	if err != nil {
+		return payout.Order{}, err
 	}
 	o := payout.Order{ID: newID(), Reference: l.ID, ClientID: l.ClientID, BeneficiaryID: ownerID(c), Amount: l.Amount,
 		Kind: payout.KindBank, BiometricCheckID: checkID}
@@ -100,6 +95,18 @@ func (s *Service) orderOf(ctx context.Context, tx *store.Tx, l Loan, checkID str
 		o.BeneficiaryID = c.BIN.String()
 	}
 	return o, nil
+}
+
+// payoutOf is where l's money goes: its own choice, or for a draw its credit line's.
+func (s *Service) payoutOf(ctx context.Context, tx *store.Tx, l Loan) (Payout, error) {
+	if !l.IsDraw() {
+		return l.Payout, nil
+	}
+	parent, err := s.load(ctx, tx, l.ParentID)
+	if err != nil {
+		return Payout{}, err
+	}
+	return parent.Payout, nil
 }
 
 // Paid is the payouts' hook: the money has left; the loan is disbursed, in the transaction

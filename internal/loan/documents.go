@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"time"
 
+	"encoding/hex"
+
 	"nesie.kz/nesie/internal/audit"
+	"nesie.kz/nesie/internal/contract"
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/store"
 	"nesie.kz/nesie/internal/vault"
@@ -167,35 +170,90 @@ func listDocuments(ctx context.Context, tx *store.Tx, loanID string) ([]Document
 	return out, rows.Err()
 }
 
-// Contract returns the contract copy in lang ("ru" or "kk") of the client's loan, checked:
-// its bytes match the hash kept at issue and, once signed, the hash the client signed (R7.3,
-// R11).
+// Contract returns the contract copy in lang ("ru" or "kk") of the client's loan (R7.3). The
+// first time a copy is asked for it is rendered from the contract's facts and kept as a sent
+// document; every view checks the kept bytes against their hash and, once signed, against
+// the hash the client signed (R11).
 func (s *Service) Contract(ctx context.Context, clientID, id, lang string) (Document, error) {
+	if lang != "ru" && lang != "kk" {
+		return Document{}, fault.Field("lang", "must be ru or kk")
+	}
 	var d Document
+	sent := true
 	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
 		l, err := s.owned(ctx, tx, clientID, id)
 		if err != nil {
 			return err
 		}
+		if l.ContractTerms == "" {
+			return errNotIssued
+		}
+		if copyID(l, lang) == "" {
+			sent = false
+			return nil
+		}
 		d, err = s.contractCopy(ctx, tx, l, lang)
 		return err
 	})
+	if err == nil && !sent {
+		d, err = s.sendCopy(ctx, clientID, id, lang)
+	}
 	return d, s.alertTampered(ctx, err)
 }
 
-// contractCopy opens l's contract in lang with every integrity check.
+var errNotIssued = fault.New(fault.ErrNotFound, "contract_not_issued", "The contract is issued once the application is approved.")
+
+// copyID is the document id of l's copy in lang; empty until it was sent.
+func copyID(l Loan, lang string) string {
+	if lang == "kk" {
+		return l.ContractDocKk
+	}
+	return l.ContractDocRu
+}
+
+// sendCopy renders l's copy in lang and keeps it as sent, once: a concurrent first view
+// keeps the copy the other wrote.
+func (s *Service) sendCopy(ctx context.Context, clientID, id, lang string) (Document, error) {
+	var d Document
+	err := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+		l, err := s.owned(ctx, tx, clientID, id)
+		if err != nil {
+			return err
+		}
+		if copyID(l, lang) != "" {
+			d, err = s.contractCopy(ctx, tx, l, lang)
+			return err
+		}
+		rendered, err := s.render(ctx, tx, l, contract.Lang(lang))
+		if err != nil {
+			return err
+		}
+		if d, err = s.addDocument(ctx, tx, l.ID, "contract_"+lang, Sent, pdfType, rendered.Bytes); err != nil {
+			return err
+		}
+		column := "contract_doc_" + lang // one of two fixed names, never input
+		res, err := tx.ExecContext(ctx, `UPDATE loan SET `+column+` = $1, updated_at = $2 WHERE id = $3 AND `+column+` = ''`, d.ID, tx.Now().UnixMicro(), l.ID)
+		if err != nil {
+			return fmt.Errorf("keep contract copy: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fault.New(fault.ErrConflict, "loan_moved", "The loan changed meanwhile; reload it.")
+		}
+		return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.contract_sent", ObjectType: "loan", ObjectID: l.ID,
+			Reason: "the client opened the contract (R7.3)", Change: map[string]any{"lang": lang, "document_id": d.ID,
+				"sha256": hex.EncodeToString(d.SHA256), "template": rendered.Template}})
+	})
+	return d, err
+}
+
+// contractCopy opens l's copy in lang, as sent, with every integrity check.
 func (s *Service) contractCopy(ctx context.Context, tx *store.Tx, l Loan, lang string) (Document, error) {
-	var docID string
-	switch lang {
-	case "ru":
-		docID = l.ContractDocRu
-	case "kk":
-		docID = l.ContractDocKk
-	default:
+	docID := copyID(l, lang)
+	if lang != "ru" && lang != "kk" {
 		return Document{}, fault.Field("lang", "must be ru or kk")
 	}
 	if docID == "" {
-		return Document{}, fault.New(fault.ErrNotFound, "contract_not_issued", "The contract is issued once the application is approved.")
+		return Document{}, fault.New(fault.ErrConflict, "contract_not_shown", "Open the contract in this language before signing it.")
 	}
 	d, err := s.openDocument(ctx, tx, l.ID, docID)
 	if err != nil {

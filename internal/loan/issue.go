@@ -2,12 +2,15 @@ package loan
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/client"
 	"nesie.kz/nesie/internal/contract"
+	"nesie.kz/nesie/internal/date"
 	"nesie.kz/nesie/internal/org"
 	"nesie.kz/nesie/internal/product"
 	"nesie.kz/nesie/internal/store"
@@ -16,74 +19,98 @@ import (
 // pdfType is the content type of the contract copies.
 const pdfType = "application/pdf"
 
-// issueContract renders l's contract in Russian and Kazakh from the current template, keeps
-// both copies as sent documents with their hashes, and offers it for signing (R8.1-1, R7.3).
-// Rendering is deterministic, so a retried transaction writes the same bytes.
-func (s *Service) issueContract(ctx context.Context, tx *store.Tx, l Loan) error {
-	terms, err := s.contractTerms(ctx, tx, l)
-	if err != nil {
-		return err
-	}
-	ru, kk, err := contract.RenderBoth(terms)
-	if err != nil {
-		return fmt.Errorf("render contract of %s: %w", l.ID, err)
-	}
-	dru, err := s.addDocument(ctx, tx, l.ID, DocContractRu, Sent, pdfType, ru.Bytes)
-	if err != nil {
-		return err
-	}
-	dkk, err := s.addDocument(ctx, tx, l.ID, DocContractKk, Sent, pdfType, kk.Bytes)
-	if err != nil {
-		return err
-	}
-	if err := move(ctx, tx, l.ID, l.Status, Offered, "template = $3, contract_doc_ru = $4, contract_doc_kk = $5, status_reason = ''",
-		ru.Template, dru.ID, dkk.ID); err != nil {
-		return err
-	}
-	return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.contract_issued", ObjectType: "loan", ObjectID: l.ID,
-		Reason: "approved: the contract is offered for signing", Change: map[string]any{"template": ru.Template,
-			"contract_ru_sha256": hex.EncodeToString(dru.SHA256), "contract_kk_sha256": hex.EncodeToString(dkk.SHA256)}})
+// contractFacts is what a contract states that is neither in the loan's row nor in its
+// product version: the date it was issued on, the template, the parties as they were then
+// (a client's phone may change later, the contract does not), and whether the cooling-off
+// paragraph applies. Kept as JSON on the loan, it makes every language copy renderable, the
+// same bytes each time.
+type contractFacts struct {
+	Date       string            `json:"date"`
+	Template   string            `json:"template"`
+	MFO        contract.Party    `json:"mfo"`
+	Borrower   contract.Borrower `json:"borrower"`
+	CoolingOff bool              `json:"cooling_off"`
 }
 
-// contractTerms gathers what the contract states about l.
-func (s *Service) contractTerms(ctx context.Context, tx *store.Tx, l Loan) (contract.Terms, error) {
-	v, err := s.Products.Version(ctx, tx, l.ProductVersionID)
+// issueContract fixes l's contract — the facts above with the current template — and offers
+// it for signing (R8.1-1, R7.3). Each language copy is rendered and kept as a sent document
+// when the client first opens it (Contract), so what is kept is what was sent, when it was.
+func (s *Service) issueContract(ctx context.Context, tx *store.Tx, l Loan) error {
+	facts, err := s.factsOf(ctx, tx, l)
 	if err != nil {
-		return contract.Terms{}, err
+		return err
 	}
+	raw, err := json.Marshal(facts)
+	if err != nil {
+		return fmt.Errorf("contract facts: %w", err)
+	}
+	if err := move(ctx, tx, l.ID, l.Status, Offered, "template = $3, contract_terms = $4, status_reason = ''", facts.Template, string(raw)); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(raw)
+	return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.contract_issued", ObjectType: "loan", ObjectID: l.ID,
+		Reason: "approved: the contract is offered for signing", Change: map[string]any{"template": facts.Template,
+			"terms_sha256": hex.EncodeToString(sum[:])}})
+}
+
+// factsOf gathers the contract facts of l as of tx.
+func (s *Service) factsOf(ctx context.Context, tx *store.Tx, l Loan) (contractFacts, error) {
 	c, err := s.Clients.Find(ctx, tx, l.ClientID)
 	if err != nil {
-		return contract.Terms{}, err
+		return contractFacts{}, err
 	}
 	mfo, err := org.Find(ctx, tx)
 	if err != nil {
-		return contract.Terms{}, fmt.Errorf("contract: the MFO's details: %w", err)
+		return contractFacts{}, fmt.Errorf("contract: the MFO's details: %w", err)
 	}
-	on := today(tx)
-	o, err := offerOf(v, l.Amount, l.Term, l.Method, on)
+	cooling, err := s.coolingPreview(ctx, tx, l, today(tx).String())
 	if err != nil {
-		return contract.Terms{}, err
+		return contractFacts{}, err
 	}
-	cooling, err := s.coolingPreview(ctx, tx, l, on.String())
-	if err != nil {
-		return contract.Terms{}, err
-	}
-	b := contract.Borrower{FullName: c.FullName, IIN: c.IIN.String(), Phone: c.Phone, Kind: string(c.Kind),
-		IDDocument: c.IDDocument.Number}
+	b := contract.Borrower{FullName: c.FullName, IIN: c.IIN.String(), Phone: c.Phone, Kind: string(c.Kind), IDDocument: c.IDDocument.Number}
 	if c.Kind == client.LegalEntity {
 		b.BIN = c.BIN.String()
 	}
-	return contract.Terms{
-		Number: l.Number, Date: on,
+	return contractFacts{Date: today(tx).String(), Template: contract.CurrentTemplate(), Borrower: b, CoolingOff: cooling,
 		MFO: contract.Party{Name: mfo.Name, BIN: mfo.BIN.String(), LegalAddress: mfo.LegalAddress, Phones: mfo.Phones,
-			Email: mfo.Email, HeadName: mfo.HeadName},
-		Borrower:      b,
+			Email: mfo.Email, HeadName: mfo.HeadName}}, nil
+}
+
+// render makes the copy of l's contract in lang from its facts.
+func (s *Service) render(ctx context.Context, tx *store.Tx, l Loan, lang contract.Lang) (contract.Document, error) {
+	var facts contractFacts
+	if err := json.Unmarshal([]byte(l.ContractTerms), &facts); err != nil {
+		return contract.Document{}, fmt.Errorf("loan %s contract facts: %w", l.ID, err)
+	}
+	on, err := date.Parse(facts.Date)
+	if err != nil {
+		return contract.Document{}, fmt.Errorf("loan %s contract date: %w", l.ID, err)
+	}
+	v, err := s.Products.Version(ctx, tx, l.ProductVersionID)
+	if err != nil {
+		return contract.Document{}, err
+	}
+	o, err := offerOf(v, l.Amount, l.Term, l.Method, on)
+	if err != nil {
+		return contract.Document{}, err
+	}
+	pay, err := s.payoutOf(ctx, tx, l)
+	if err != nil {
+		return contract.Document{}, err
+	}
+	terms := contract.Terms{
+		Number: l.Number, Date: on, TemplateVersion: facts.Template, MFO: facts.MFO, Borrower: facts.Borrower,
 		ProductNameRu: v.Spec.NameRu, ProductNameKk: v.Spec.NameKk, Consumer: v.Spec.Kind == product.Consumer,
 		Secured: v.Spec.Secured, Purpose: l.Purpose,
 		Amount: l.Amount, Term: l.Term, Unit: l.Unit, AnnualRate: v.Spec.AnnualRate,
 		GESV: o.GESV, Overpayment: o.Overpayment, PenaltyDaily: v.Spec.PenaltyDaily,
-		Method: l.Method, Schedule: o.Schedule, Payout: payoutWording(l.Payout), CoolingOff: cooling,
-	}, nil
+		Method: l.Method, Schedule: o.Schedule, Payout: payoutWording(pay), CoolingOff: facts.CoolingOff,
+	}
+	d, err := contract.Render(terms, lang)
+	if err != nil {
+		return contract.Document{}, fmt.Errorf("render contract of %s: %w", l.ID, err)
+	}
+	return d, nil
 }
 
 // coolingPreview says whether the cooling-off would apply if l were signed on day: the

@@ -47,20 +47,22 @@ type Loan struct {
 	Consumer         bool
 	Secured          bool
 	// IsCreditLine: the loan is a credit line whose Amount is the limit, paid out by draws.
-	IsCreditLine    bool
-	ClientKind      client.Kind
-	Amount          money.Amount
-	Term            int
-	Unit            schedule.Unit
-	Method          schedule.Method
-	Purpose         string
-	MonthlyIncome   money.Amount
-	RulesVersion    string
-	RightsVersion   string
-	Payout          Payout
-	Status          Status
-	StatusReason    string
-	Template        string
+	IsCreditLine  bool
+	ClientKind    client.Kind
+	Amount        money.Amount
+	Term          int
+	Unit          schedule.Unit
+	Method        schedule.Method
+	Purpose       string
+	MonthlyIncome money.Amount
+	RulesVersion  string
+	RightsVersion string
+	Payout        Payout
+	Status        Status
+	StatusReason  string
+	Template      string
+	// ContractTerms is the JSON of what the contract states beyond this row (contractFacts).
+	ContractTerms   string
 	ContractDocRu   string
 	ContractDocKk   string
 	SignedLang      string
@@ -99,7 +101,7 @@ type Payout struct {
 const loanColumns = `id, number, client_id, COALESCE(parent_id, ''), product_version_id, consumer, secured, credit_line, client_kind,
 	amount, term, unit, method, purpose, monthly_income, rules_version, rights_version,
 	payout_kind, payout_iban_sealed, card_token, card_masked, merchant_id, COALESCE(refinanced_loan_id, ''),
-	status, status_reason, template, contract_doc_ru, contract_doc_kk, signed_lang, signed_sha256, signed_at,
+	status, status_reason, template, contract_terms, contract_doc_ru, contract_doc_kk, signed_lang, signed_sha256, signed_at,
 	cooling, cooling_reason, money_not_before, consent_deadline, consented_at, goods_received_at,
 	payout_order_id, disbursed_at, created_at, updated_at`
 
@@ -116,7 +118,7 @@ func scanLoan(row scanner, v *vault.Vault) (Loan, error) {
 	err := row.Scan(&l.ID, &l.Number, &l.ClientID, &l.ParentID, &l.ProductVersionID, &consumer, &secured, &creditLine, &kind,
 		&l.Amount, &l.Term, &unit, &method, &l.Purpose, &l.MonthlyIncome, &l.RulesVersion, &l.RightsVersion,
 		&payoutKind, &iban, &l.Payout.CardToken, &l.Payout.CardMasked, &l.Payout.MerchantID, &l.Payout.RefinancedLoanID,
-		&status, &l.StatusReason, &l.Template, &l.ContractDocRu, &l.ContractDocKk, &l.SignedLang, &l.SignedSHA256, &signedAt,
+		&status, &l.StatusReason, &l.Template, &l.ContractTerms, &l.ContractDocRu, &l.ContractDocKk, &l.SignedLang, &l.SignedSHA256, &signedAt,
 		&cooling, &l.CoolingReason, &notBefore, &deadline, &consented, &goods,
 		&l.PayoutOrderID, &disbursed, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -65,7 +65,7 @@ func (s *Service) Sign(ctx context.Context, clientID, id string, r SignRequest) 
 		return Loan{}, s.alertTampered(ctx, err)
 	}
 	// The transaction below may run more than once; it compares with what was shown.
-	shownDoc := l.ContractDocRu
+	shownDoc, shownTerms := shown.ID, l.ContractTerms
 	var ev eds.Evidence
 	switch {
 	case len(r.Signature) > 0:
@@ -80,7 +80,7 @@ func (s *Service) Sign(ctx context.Context, clientID, id string, r SignRequest) 
 		if err != nil {
 			return err
 		}
-		if cur.Status != Offered || cur.ContractDocRu != shownDoc {
+		if cur.Status != Offered || copyID(cur, r.Lang) != shownDoc || cur.ContractTerms != shownTerms {
 			return errWrongStatus(cur.Status, "be signed")
 		}
 		if err := s.Biometrics.Spend(ctx, tx, r.BiometricCheckID, c.IIN, s.cfg.BiometricMaxAge, "loan_signing", id); err != nil {

@@ -54,7 +54,8 @@ func (s *Service) Submit(ctx context.Context, clientID, id string) (Loan, error)
 	if err != nil {
 		return Loan{}, err
 	}
-	if _, err := s.assess.Assess(ctx, req); err != nil {
+	d, err := s.assess.Assess(ctx, req)
+	if err != nil {
 		// No decision: back to draft, recorded, and the reason returned.
 		if berr := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
 			if err := move(ctx, tx, l.ID, Assessing, Draft, "status_reason = $3", "assessment_failed"); err != nil {
@@ -67,7 +68,31 @@ func (s *Service) Submit(ctx context.Context, clientID, id string) (Loan, error)
 		}
 		return Loan{}, err
 	}
-	return s.Find(ctx, clientID, id)
+	// Decided moved the loan in the decision's transaction; say where without reading it back.
+	l.Status, l.StatusReason = statusOf(d), ""
+	if l.Status != Offered {
+		l.StatusReason = joinCodes(reasonCodes(d))
+	}
+	return l, nil
+}
+
+// statusOf is where a decision puts a loan.
+func statusOf(d underwriting.Decision) Status {
+	switch d.Outcome {
+	case underwriting.Approved:
+		return Offered
+	case underwriting.Refused:
+		return Refused
+	}
+	return Review
+}
+
+func reasonCodes(d underwriting.Decision) []string {
+	codes := make([]string, len(d.Reasons))
+	for i, r := range d.Reasons {
+		codes[i] = r.Code
+	}
+	return codes
 }
 
 // requestOf is what underwriting assesses for l of c.
@@ -102,10 +127,7 @@ func (s *Service) Decided(ctx context.Context, tx *store.Tx, d underwriting.Deci
 	if err != nil {
 		return err
 	}
-	codes := make([]string, len(d.Reasons))
-	for i, r := range d.Reasons {
-		codes[i] = r.Code
-	}
+	codes := reasonCodes(d)
 	switch d.Outcome {
 	case underwriting.Approved:
 		return s.issueContract(ctx, tx, l)

@@ -42,9 +42,13 @@ CREATE TABLE loan (
     status              TEXT     NOT NULL CHECK (status IN ('draft', 'assessing', 'review', 'refused', 'offered', 'cooling',
                                      'awaiting_goods', 'disbursing', 'disbursed', 'line_open', 'cancelled', 'annulled', 'payout_failed')),
     status_reason       TEXT     NOT NULL DEFAULT '',
-    -- The contract as issued: its template, its language copies (documents below) and the
-    -- SHA-256 of the copy the client signs; every view and the payout re-check it (R11).
+    -- The contract as issued: its template, its language copies as sent (documents below) and
+    -- the SHA-256 of the copy the client signs; every view and the payout re-check it (R11).
     template            TEXT     NOT NULL DEFAULT '',
+    -- What the contract states that is not in this row or the product version (its date, the
+    -- parties as they were, whether the cooling-off paragraph applies), as JSON: each language
+    -- copy is rendered from it, identically, when the client first opens it.
+    contract_terms      TEXT     NOT NULL DEFAULT '',
     contract_doc_ru     TEXT     NOT NULL DEFAULT '',
     contract_doc_kk     TEXT     NOT NULL DEFAULT '',
     signed_lang         TEXT     NOT NULL DEFAULT '' CHECK (signed_lang IN ('', 'ru', 'kk')),
@@ -70,6 +74,9 @@ CREATE TABLE loan (
     -- Money never goes out before the end of the cooling-off and the consent given after it.
     CHECK (cooling = 0 OR status NOT IN ('disbursing', 'disbursed') OR consented_at >= money_not_before)
 );
+-- A loan row is updated some eight times on its way; room left in each page lets PostgreSQL
+-- keep the new versions on the same page without touching the indexes (HOT updates).
+ALTER TABLE loan SET (fillfactor = 70);
 
 CREATE INDEX loan_client ON loan (client_id, created_at);
 -- The R9-1.2 same-day total reads the client's loans signed on one day.

@@ -32,6 +32,7 @@ CREATE TABLE loan (
                                      'awaiting_goods', 'disbursing', 'disbursed', 'line_open', 'cancelled', 'annulled', 'payout_failed')),
     status_reason       TEXT     NOT NULL DEFAULT '',
     template            TEXT     NOT NULL DEFAULT '',
+    contract_terms      TEXT     NOT NULL DEFAULT '',
     contract_doc_ru     TEXT     NOT NULL DEFAULT '',
     contract_doc_kk     TEXT     NOT NULL DEFAULT '',
     signed_lang         TEXT     NOT NULL DEFAULT '' CHECK (signed_lang IN ('', 'ru', 'kk')),
