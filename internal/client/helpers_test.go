@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -164,42 +163,8 @@ func (f *fixture) auditActions(t *testing.T, clientID string) []string {
 	return out
 }
 
-// rawBytes returns every value of every row of table as bytes, for searching.
-func (f *fixture) rawBytes(t *testing.T, table string) [][]byte {
+// rawBytes returns every value of every row of table, for searching.
+func (f *fixture) rawBytes(t *testing.T, table string) []byte {
 	t.Helper()
-	rows, err := f.env.Admin.Query(`SELECT * FROM ` + table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out [][]byte
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range vals {
-			switch v := v.(type) {
-			case []byte:
-				out = append(out, v)
-			case string:
-				out = append(out, []byte(v))
-			}
-		}
-	}
-	return out
-}
-
-func containsAny(haystack [][]byte, needle []byte) bool {
-	for _, h := range haystack {
-		if bytes.Contains(h, needle) {
-			return true
-		}
-	}
-	return false
+	return storetest.RawRows(t, f.env.Admin, `SELECT * FROM `+table)
 }

@@ -69,3 +69,17 @@ func New(kind error, code, message string) error {
 func Wrap(kind error, code, message string, err error) error {
 	return &Kinded{Kind: kind, Code: code, Message: message, Err: err}
 }
+
+// Code is the stable code of err for an audit event or a metric: a Kinded error's code,
+// "field:<name>" for bad input, "error" for anything else. It never carries the data.
+func Code(err error) string {
+	var k *Kinded
+	if errors.As(err, &k) {
+		return k.Code
+	}
+	var f *FieldError
+	if errors.As(err, &f) {
+		return "field:" + f.Field
+	}
+	return "error"
+}

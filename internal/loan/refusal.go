@@ -14,25 +14,11 @@ import (
 // back) and returns err. The event carries the refusal's code, never the data.
 func (s *Service) refused(ctx context.Context, action, id string, err error) error {
 	err = s.alertTampered(ctx, err)
-	ev := audit.Event{Action: action, ObjectType: "loan", ObjectID: id, Change: map[string]any{"code": codeOf(err)}}
+	ev := audit.Event{Action: action, ObjectType: "loan", ObjectID: id, Change: map[string]any{"code": fault.Code(err)}}
 	if aerr := s.Trail.Refused(ctx, ev, err); aerr != nil {
 		return errors.Join(err, aerr)
 	}
 	return err
-}
-
-// codeOf is the stable code of a fault error ("field:<name>" for bad input), "error" for any
-// other.
-func codeOf(err error) string {
-	var k *fault.Kinded
-	if errors.As(err, &k) {
-		return k.Code
-	}
-	var f *fault.FieldError
-	if errors.As(err, &f) {
-		return "field:" + f.Field
-	}
-	return "error"
 }
 
 // today is the Almaty calendar day of tx's instant.

@@ -62,7 +62,7 @@ func (s *Service) Submit(ctx context.Context, clientID, id string) (Loan, error)
 				return err
 			}
 			return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.assessment_failed", ObjectType: "loan", ObjectID: l.ID,
-				Reason: "a check could not run; the application is back to draft", Change: map[string]any{"code": codeOf(err)}})
+				Reason: "a check could not run; the application is back to draft", Change: map[string]any{"code": fault.Code(err)}})
 		}); berr != nil {
 			return Loan{}, errors.Join(err, berr)
 		}

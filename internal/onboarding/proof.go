@@ -139,23 +139,9 @@ func revocationUpload(ev eds.Evidence) client.Upload {
 // refused records a refused flow step in a transaction of its own (the step's rolled back)
 // and returns err. The event carries the refusal's code, never the data.
 func (s *Service) refused(ctx context.Context, action, flowID string, err error) error {
-	change := map[string]any{"code": code(err)}
+	change := map[string]any{"code": fault.Code(err)}
 	if aerr := s.cfg.Trail.Refused(ctx, audit.Event{Action: action, ObjectType: "onboarding_flow", ObjectID: flowID, Change: change}, err); aerr != nil {
 		return errors.Join(err, aerr)
 	}
 	return err
-}
-
-// code returns the stable code of a fault error ("field:<name>" for bad input), "error" for
-// any other.
-func code(err error) string {
-	var k *fault.Kinded
-	if errors.As(err, &k) {
-		return k.Code
-	}
-	var f *fault.FieldError
-	if errors.As(err, &f) {
-		return "field:" + f.Field
-	}
-	return "error"
 }

@@ -270,7 +270,7 @@ func code(err error) string {
 // wantRefused asserts err is of kind with the code.
 func wantRefused(t *testing.T, err error, kind error, want string) {
 	t.Helper()
-	if !errors.Is(err, kind) || code(err) != want {
-		t.Fatalf("got %v (code %q), want %v %s", err, code(err), kind, want)
+	if !errors.Is(err, kind) || fault.Code(err) != want {
+		t.Fatalf("got %v (code %q), want %v %s", err, fault.Code(err), kind, want)
 	}
 }

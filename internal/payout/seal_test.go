@@ -3,8 +3,6 @@ package payout
 import (
 	"bytes"
 	"context"
-	"database/sql"
-	"fmt"
 	"testing"
 	"time"
 
@@ -45,8 +43,8 @@ func TestR37_PayoutPersonalDataSealedAtRest(t *testing.T) {
 			t.Errorf("cash order read back with beneficiary %s", got.BeneficiaryID)
 		}
 
-		stored := append(rawRows(t, env.Admin, `SELECT * FROM payout_order`), rawRows(t, env.Admin, `SELECT * FROM payout_cash_identification`)...)
-		audit := append(rawRows(t, env.Admin, `SELECT * FROM audit_pending`), rawRows(t, env.Admin, `SELECT * FROM audit_event`)...)
+		stored := append(storetest.RawRows(t, env.Admin, `SELECT * FROM payout_order`), storetest.RawRows(t, env.Admin, `SELECT * FROM payout_cash_identification`)...)
+		audit := append(storetest.RawRows(t, env.Admin, `SELECT * FROM audit_pending`), storetest.RawRows(t, env.Admin, `SELECT * FROM audit_event`)...)
 		if !bytes.Contains(stored, []byte("loan-sealed-3")) || !bytes.Contains(audit, []byte(cash.ID)) {
 			t.Fatal("the raw dump misses the rows it should hold; the check below would prove nothing")
 		}
@@ -68,46 +66,6 @@ func TestR37_PayoutPersonalDataSealedAtRest(t *testing.T) {
 			t.Errorf("a beneficiary copied from another order opened: %s", o.BeneficiaryID)
 		}
 	})
-}
-
-// rawRows returns every value of every row query yields, as bytes, one after another.
-func rawRows(t *testing.T, db *sql.DB, query string) []byte {
-	t.Helper()
-	rows, err := db.Query(query)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []byte
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range vals {
-			switch v := v.(type) {
-			case []byte:
-				out = append(out, v...)
-			case string:
-				out = append(out, v...)
-			default:
-				out = fmt.Append(out, v)
-			}
-			out = append(out, 0)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // TestR37_PayoutNeedsVault: without the MFO's keys the service does not start, rather than

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
-	"fmt"
 	"testing"
 	"time"
 
@@ -49,11 +47,11 @@ func TestR37_StepEvidenceSealedAtRest(t *testing.T) {
 			t.Errorf("anti-fraud evidence read back as %q", f.Evidence)
 		}
 
-		raw := rawRows(t, env.Admin, `SELECT * FROM underwriting_step`)
+		raw := storetest.RawRows(t, env.Admin, `SELECT * FROM underwriting_step`)
 		if !bytes.Contains(raw, []byte("app-sealed")) {
 			t.Fatal("the raw dump misses the rows it should hold")
 		}
-		audit := append(rawRows(t, env.Admin, `SELECT * FROM audit_pending`), rawRows(t, env.Admin, `SELECT * FROM audit_event`)...)
+		audit := append(storetest.RawRows(t, env.Admin, `SELECT * FROM audit_pending`), storetest.RawRows(t, env.Admin, `SELECT * FROM audit_event`)...)
 		for _, clear := range []string{applicantIIN, name, creditor} {
 			if bytes.Contains(raw, []byte(clear)) {
 				t.Errorf("%q is stored in clear in underwriting_step", clear)
@@ -98,46 +96,6 @@ func (r *rig) steps(t *testing.T, applicationID string) []Step {
 		t.Fatal(err)
 	}
 	return steps
-}
-
-// rawRows returns every value of every row query yields, as bytes, one after another.
-func rawRows(t *testing.T, db *sql.DB, query string) []byte {
-	t.Helper()
-	rows, err := db.Query(query)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []byte
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range vals {
-			switch v := v.(type) {
-			case []byte:
-				out = append(out, v...)
-			case string:
-				out = append(out, v...)
-			default:
-				out = fmt.Append(out, v)
-			}
-			out = append(out, 0)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // TestR37_UnderwritingNeedsVault: without the MFO's keys the service does not start, rather

@@ -14,15 +14,18 @@ CREATE TABLE payout_order (
     -- The loan or contract the money is for: one payout per reference, whatever the clicks.
     reference           TEXT     NOT NULL UNIQUE CHECK (reference <> ''),
     client_id           TEXT     NOT NULL CHECK (client_id <> ''),
-    -- The IIN (or BIN) the destination must belong to (R9.3), or the merchant's BIN (R9.4).
-    beneficiary_id      TEXT     NOT NULL CHECK (length(beneficiary_id) = 12),
+    -- The IIN (or BIN) the destination must belong to (R9.3), or the merchant's BIN (R9.4),
+    -- sealed by the vault (R37) whether it is a person's or a company's: the two cannot be told
+    -- apart without reading it. Its 12-digit form is checked by the code before sealing.
+    beneficiary_sealed  BYTEA    NOT NULL CHECK (length(beneficiary_sealed) > 0),
     amount              BIGINT   NOT NULL CHECK (amount > 0),
     kind                TEXT     NOT NULL CHECK (kind IN ('bank', 'merchant', 'cash_desk')),
     -- Where the money goes: an account (IBAN), a card (the gateway's token, never the number)
-    -- or a cash voucher for a terminal; empty for the cash desk.
+    -- or a cash voucher for a terminal; empty for the cash desk. The IBAN and the token are
+    -- sealed (R37), each set exactly for its kind.
     dest_kind           TEXT     NOT NULL CHECK (dest_kind IN ('account', 'card', 'cash_voucher', '')),
-    dest_iban           TEXT     NOT NULL,
-    dest_card_token     TEXT     NOT NULL,
+    dest_iban_sealed    BYTEA    CHECK (length(dest_iban_sealed) > 0),
+    dest_card_token_sealed BYTEA CHECK (length(dest_card_token_sealed) > 0),
     -- R9.4: a transfer to a merchant's account only after biometric identification.
     biometric_check_id  TEXT     NOT NULL,
     status              TEXT     NOT NULL CHECK (status IN ('pending', 'sending', 'paid', 'failed', 'awaiting_cash_desk')),
@@ -39,7 +42,9 @@ CREATE TABLE payout_order (
     CHECK ((kind = 'merchant') <= (biometric_check_id <> '')),
     CHECK ((kind = 'cash_desk') = (dest_kind = '')),
     CHECK ((status = 'sending') = (lease_until IS NOT NULL)),
-    CHECK ((status IN ('paid', 'failed')) = (settled_at IS NOT NULL))
+    CHECK ((status IN ('paid', 'failed')) = (settled_at IS NOT NULL)),
+    CONSTRAINT payout_order_iban_iff_account CHECK ((dest_kind = 'account') = (dest_iban_sealed IS NOT NULL)),
+    CONSTRAINT payout_order_token_iff_card CHECK ((dest_kind = 'card') = (dest_card_token_sealed IS NOT NULL))
 );
 -- An order is updated a few times (claimed, settled); room in each page keeps those updates
 -- off the indexes (HOT).
@@ -56,7 +61,8 @@ CREATE TABLE payout_cash_identification (
     order_id                 TEXT     PRIMARY KEY REFERENCES payout_order (id),
     staff_id                 TEXT     NOT NULL CHECK (staff_id <> ''),
     document_kind            TEXT     NOT NULL CHECK (document_kind <> ''),
-    document_number          TEXT     NOT NULL CHECK (document_number <> ''),
+    -- The kind of document says nothing about the person; its number is sealed (R37).
+    document_number_sealed   BYTEA    NOT NULL CHECK (length(document_number_sealed) > 0),
     -- Days since 1970-01-01 (date.Date), the document's last valid day.
     document_valid_until     INTEGER  NOT NULL,
     digital_document         SMALLINT NOT NULL CHECK (digital_document IN (0, 1)),

@@ -5,7 +5,11 @@
 --
 -- Evidence is kept as the outside party sent it (the bureau's report exactly as received, with
 -- its signature), so that the MFO can prove later what it was told. It holds personal data
--- (the IIN, the client's credits); sealing it under R37 is the lead's decision, see the report.
+-- (the IIN, the client's credits), so it is sealed by the vault (R37); its SHA-256 stays in
+-- clear, so that an auditor can match a copy the MFO hands over against what was recorded at
+-- decision time without the keys, and the application checks every opened value against it.
+-- The outside party's signature stays in clear: it is over the evidence exactly as received,
+-- which is what opening gives back.
 
 -- One decision per application, enforced here and not only in code: two racing assessments of
 -- the same application cannot both record one. system_outcome is what the checks said; outcome
@@ -43,7 +47,8 @@ CREATE TABLE underwriting_step (
                         ('aml', 'bureau', 'voluntary_refusal', 'overdue_90', 'dti', 'antifraud', 'scorecard')),
     passed          SMALLINT NOT NULL CHECK (passed IN (0, 1)),
     detail          TEXT     NOT NULL,
-    evidence        BYTEA,
+    evidence_sealed BYTEA    CHECK (length(evidence_sealed) > 0),
+    evidence_sha256 BYTEA    CHECK (length(evidence_sha256) = 32),
     signature       BYTEA,
     at              BIGINT   NOT NULL,
     PRIMARY KEY (application_id, seq),

@@ -7,12 +7,12 @@ CREATE TABLE payout_order (
     id                  TEXT     PRIMARY KEY,
     reference           TEXT     NOT NULL UNIQUE CHECK (reference <> ''),
     client_id           TEXT     NOT NULL CHECK (client_id <> ''),
-    beneficiary_id      TEXT     NOT NULL CHECK (length(beneficiary_id) = 12),
+    beneficiary_sealed  BLOB     NOT NULL CHECK (length(beneficiary_sealed) > 0),
     amount              INTEGER  NOT NULL CHECK (amount > 0),
     kind                TEXT     NOT NULL CHECK (kind IN ('bank', 'merchant', 'cash_desk')),
     dest_kind           TEXT     NOT NULL CHECK (dest_kind IN ('account', 'card', 'cash_voucher', '')),
-    dest_iban           TEXT     NOT NULL,
-    dest_card_token     TEXT     NOT NULL,
+    dest_iban_sealed    BLOB     CHECK (length(dest_iban_sealed) > 0),
+    dest_card_token_sealed BLOB  CHECK (length(dest_card_token_sealed) > 0),
     -- R9.4: a transfer to a merchant's account only after biometric identification.
     biometric_check_id  TEXT     NOT NULL,
     status              TEXT     NOT NULL CHECK (status IN ('pending', 'sending', 'paid', 'failed', 'awaiting_cash_desk')),
@@ -27,7 +27,9 @@ CREATE TABLE payout_order (
     CHECK ((kind = 'merchant') <= (biometric_check_id <> '')),
     CHECK ((kind = 'cash_desk') = (dest_kind = '')),
     CHECK ((status = 'sending') = (lease_until IS NOT NULL)),
-    CHECK ((status IN ('paid', 'failed')) = (settled_at IS NOT NULL))
+    CHECK ((status IN ('paid', 'failed')) = (settled_at IS NOT NULL)),
+    CONSTRAINT payout_order_iban_iff_account CHECK ((dest_kind = 'account') = (dest_iban_sealed IS NOT NULL)),
+    CONSTRAINT payout_order_token_iff_card CHECK ((dest_kind = 'card') = (dest_card_token_sealed IS NOT NULL))
 ) STRICT;
 
 CREATE INDEX payout_order_due ON payout_order (status, due_at);
@@ -38,7 +40,7 @@ CREATE TABLE payout_cash_identification (
     order_id                 TEXT     PRIMARY KEY REFERENCES payout_order (id),
     staff_id                 TEXT     NOT NULL CHECK (staff_id <> ''),
     document_kind            TEXT     NOT NULL CHECK (document_kind <> ''),
-    document_number          TEXT     NOT NULL CHECK (document_number <> ''),
+    document_number_sealed   BLOB     NOT NULL CHECK (length(document_number_sealed) > 0),
     document_valid_until     INTEGER  NOT NULL,
     digital_document         INTEGER  NOT NULL CHECK (digital_document IN (0, 1)),
     represents_legal_entity  INTEGER  NOT NULL CHECK (represents_legal_entity IN (0, 1)),

@@ -26,9 +26,12 @@ CREATE TABLE underwriting_step (
                         ('aml', 'bureau', 'voluntary_refusal', 'overdue_90', 'dti', 'antifraud', 'scorecard')),
     passed          INTEGER  NOT NULL CHECK (passed IN (0, 1)),
     detail          TEXT     NOT NULL,
-    evidence        BLOB,
+    evidence_sealed BLOB     CHECK (length(evidence_sealed) > 0),
+    evidence_sha256 BLOB     CHECK (length(evidence_sha256) = 32),
     signature       BLOB,
     at              INTEGER  NOT NULL,
+    CONSTRAINT underwriting_step_evidence_digest CHECK ((evidence_sealed IS NULL) = (evidence_sha256 IS NULL)),
+    CONSTRAINT underwriting_step_signature_needs_evidence CHECK (signature IS NULL OR evidence_sealed IS NOT NULL),
     PRIMARY KEY (application_id, seq),
     UNIQUE (application_id, name)
 ) STRICT;
