@@ -255,6 +255,9 @@ Try the client API (JSON under /api/v1):
      {"iin": "…", "data": "<statement, base64>", "detached": true}
   4. POST /api/v1/registrations/ID/complete with the application, the biometric session, the
      signature and a password; then POST /api/v1/login — the SMS code is at %s/v1/messages
+  5. Borrow (docs/api-loans.md): GET /api/v1/products, POST /api/v1/loans, PUT …/payout with
+     the person's account at the simulated bank (%s), POST …/submit, GET …/contract,
+     POST /api/v1/biometric, then POST …/sign with the EDS over the PDF.
 
 Next:
   open %s in a browser to see the client cabinet
@@ -262,5 +265,5 @@ Next:
   press Ctrl+C to stop (the audit trail is sealed and signed on the way out)
 
 `, url, describeDB(cfg), cfg.Data, key.ID, cfg.AuditCheckpointFile, org.Demo().Name, sims.Listing(),
-		sims.People(), sims.URL(app.SimBiometric), sims.URL(app.SimNCA), sims.URL(app.SimSMS), url)
+		sims.People(), sims.URL(app.SimBiometric), sims.URL(app.SimNCA), sims.URL(app.SimSMS), strings.Join(demoAccounts, ", "), url)
 }

@@ -37,6 +37,7 @@ func (h *handlers) loanRoutes(open, signedIn func(string, server.HandlerFunc)) {
 	signedIn("POST /api/v1/loans/{id}/goods-received", h.goodsReceived)
 	signedIn("POST /api/v1/loans/{id}/cancel", h.cancel)
 	signedIn("POST /api/v1/loans/{id}/draws", h.draw)
+	signedIn("POST /api/v1/loans/{id}/increase", h.increase)
 	signedIn("GET /api/v1/loans/{id}/documents", h.loanDocuments)
 	signedIn("POST /api/v1/loans/{id}/receipt", h.receipt)
 }
@@ -320,6 +321,22 @@ func (h *handlers) draw(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l, err := h.Loans.Draw(r.Context(), clientOf(r), r.PathValue("id"), money.Amount(body.AmountTiyn), body.Term)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, loanOf(l, nil))
+}
+
+// increase asks to add to a paid-out loan's amount: an amendment, submitted, signed and
+// cooled off like a loan (R9.1, R9-1.1).
+func (h *handlers) increase(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		AmountTiyn int64 `json:"amount_tiyn"`
+	}
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	l, err := h.Loans.Increase(r.Context(), clientOf(r), r.PathValue("id"), money.Amount(body.AmountTiyn))
 	if err != nil {
 		return err
 	}

@@ -101,6 +101,37 @@ func TestR9_1_3_CreditLineDrawAboveThreshold(t *testing.T) {
 	})
 }
 
+// TestR9_1_1_IncreaseOfAmountWaits: an increase of a paid-out loan's amount is an amendment
+// signed with biometrics and EDS, and above 75 МРП its money waits 24 hours and the consent.
+func TestR9_1_1_IncreaseOfAmountWaits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		w := newLoanWorld(t, env)
+		s := w.login(t)
+		base := w.signLoan(t, s.Token, w.approved(t, s.Token, "consumer-12", 100_000, 12, toOwnAccount).ID)
+		w.call(t, "POST", "/api/v1/loans/"+base.ID+"/increase", s.Token, map[string]any{"amount_tiyn": 400_000_00}).want(t, http.StatusConflict, "increase_not_allowed")
+		w.pay(t)
+		env.Clock.Advance(48 * time.Hour)
+		s = w.login(t)
+		var inc loanView
+		w.call(t, "POST", "/api/v1/loans/"+base.ID+"/increase", s.Token, map[string]any{"amount_tiyn": 400_000_00}).decode(t, http.StatusCreated, &inc)
+		w.call(t, "POST", "/api/v1/loans/"+inc.ID+"/submit", s.Token, nil).decode(t, http.StatusOK, &inc)
+		if inc.Status != "offered" {
+			t.Fatalf("increase: %+v", inc)
+		}
+		inc = w.signLoan(t, s.Token, inc.ID)
+		if inc.Status != "cooling" || inc.CoolingReason != "amount_above_threshold" {
+			t.Fatalf("signed increase: %+v", inc)
+		}
+		env.Clock.Advance(24*time.Hour + time.Minute)
+		s = w.login(t)
+		w.consentWithCode(t, s.Token, inc.ID).decode(t, http.StatusOK, &inc)
+		w.pay(t)
+		if got := w.balance(t, clientIBAN); got != money.Amount(500_000_00) {
+			t.Fatalf("paid %d tiyn, want the loan and its increase", got)
+		}
+	})
+}
+
 // entrepreneurIIN is a made-up entrepreneur the biometric simulator knows.
 const (
 	entrepreneurIIN   = "780721300566"

@@ -60,19 +60,35 @@ type details struct {
 }
 
 // Record writes ev inside tx. If tx rolls back the event goes with it; if the event cannot be
-// written the caller must abandon the transaction, so no change is ever left unaudited.
+// written the transaction fails, so no change is ever left unaudited. The events of one
+// transaction are written together just before it commits, in the order recorded: one
+// statement instead of one an event.
 func (t *Trail) Record(ctx context.Context, tx *store.Tx, ev Event) error {
 	p, err := newPending(ctx, ev)
 	if err != nil {
 		return err
 	}
 	p.OccurredAt = tx.Now().UnixMicro()
-	if err := insertPending(ctx, tx, []row{p}); err != nil {
-		return fmt.Errorf("audit %s: %w", ev.Action, err)
+	batch, _ := tx.Value(t).(*txEvents)
+	if batch == nil {
+		batch = &txEvents{}
+		tx.SetValue(t, batch)
+		tx.BeforeCommit(func(ctx context.Context, tx *store.Tx) error {
+			for start := 0; start < len(batch.rows); start += maxGroup {
+				if err := insertPending(ctx, tx, batch.rows[start:min(start+maxGroup, len(batch.rows))]); err != nil {
+					return fmt.Errorf("audit %s: %w", batch.rows[start].Action, err)
+				}
+			}
+			return nil
+		})
+		tx.AfterCommit(t.wake)
 	}
-	tx.AfterCommit(t.wake)
+	batch.rows = append(batch.rows, p)
 	return nil
 }
+
+// txEvents are the events a transaction has recorded so far.
+type txEvents struct{ rows []row }
 
 // newPending builds the inbox row of ev: who and on which request from ctx, the details as
 // JSON and their digest. The time is the recording transaction's.

@@ -119,16 +119,19 @@ func (s *Service) Apply(ctx context.Context, clientID string, a Application) (Lo
 
 // insert writes a new loan (a draft, or a draw) with its audit event.
 func (s *Service) insert(ctx context.Context, tx *store.Tx, l Loan, action, reason string) error {
-	kind, parent := "loan", any(nil)
+	kind, parent := l.Kind, any(nil)
+	if kind == "" {
+		kind = KindLoan
+	}
 	if l.ParentID != "" {
-		kind, parent = "draw", l.ParentID
+		parent = l.ParentID
 	}
 	now := tx.Now().UnixMicro()
 	_, err := tx.ExecContext(ctx, `INSERT INTO loan (id, number, client_id, kind, parent_id, product_version_id, consumer, secured,
 		credit_line, client_kind, amount, term, unit, method, purpose, monthly_income, rules_version, rights_version, acknowledged_at,
 		status, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)`,
-		l.ID, l.Number, l.ClientID, kind, parent, l.ProductVersionID, boolInt(l.Consumer), boolInt(l.Secured), boolInt(l.IsCreditLine),
+		l.ID, l.Number, l.ClientID, string(kind), parent, l.ProductVersionID, boolInt(l.Consumer), boolInt(l.Secured), boolInt(l.IsCreditLine),
 		string(l.ClientKind), int64(l.Amount), l.Term, unitName(l.Unit), l.Method.String(), l.Purpose, int64(l.MonthlyIncome),
 		l.RulesVersion, l.RightsVersion, now, string(l.Status), now)
 	if err != nil {

@@ -97,9 +97,10 @@ func (s *Service) orderOf(ctx context.Context, tx *store.Tx, l Loan, checkID str
 	return o, nil
 }
 
-// payoutOf is where l's money goes: its own choice, or for a draw its credit line's.
+// payoutOf is where l's money goes: its own choice, or for a draw or an increase its
+// parent's.
 func (s *Service) payoutOf(ctx context.Context, tx *store.Tx, l Loan) (Payout, error) {
-	if !l.IsDraw() {
+	if !l.HasParent() {
 		return l.Payout, nil
 	}
 	parent, err := s.load(ctx, tx, l.ParentID)

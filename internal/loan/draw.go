@@ -44,7 +44,7 @@ func (s *Service) Draw(ctx context.Context, clientID, lineID string, amount mone
 		if term <= 0 {
 			term = line.Term
 		}
-		l = Loan{ID: newID(), ClientID: clientID, ParentID: lineID, ProductVersionID: line.ProductVersionID, Consumer: line.Consumer,
+		l = Loan{ID: newID(), Kind: KindDraw, ClientID: clientID, ParentID: lineID, ProductVersionID: line.ProductVersionID, Consumer: line.Consumer,
 			Secured: line.Secured, ClientKind: line.ClientKind, Amount: amount, Term: term, Unit: line.Unit, Method: line.Method,
 			Purpose: line.Purpose, MonthlyIncome: line.MonthlyIncome, RulesVersion: line.RulesVersion, RightsVersion: line.RightsVersion,
 			Payout: line.Payout, Status: Assessing, CreatedAt: tx.Now(), UpdatedAt: tx.Now()}

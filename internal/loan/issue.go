@@ -120,8 +120,12 @@ func (s *Service) coolingPreview(ctx context.Context, tx *store.Tx, l Loan, day 
 	if err != nil {
 		return false, fmt.Errorf("same-day total: %w", err)
 	}
+	pay, err := s.payoutOf(ctx, tx, l)
+	if err != nil {
+		return false, err
+	}
 	applies, _ := s.cfg.Cooling.Applies(CoolingCase{Consumer: l.Consumer, Secured: l.Secured, ClientKind: l.ClientKind,
-		Amount: l.Amount, SameDay: others, Payout: l.Payout.Kind, Year: today(tx).Year()})
+		Amount: l.Amount, SameDay: others, Payout: pay.Kind, Year: today(tx).Year()})
 	return applies, nil
 }
 

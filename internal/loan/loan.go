@@ -38,10 +38,23 @@ func ParsePayoutKind(s string) (PayoutKind, error) {
 	return "", fault.Field("payout_kind", "must be one of account, card, terminal, cash_desk, merchant, refinance")
 }
 
+// Kind is what a loan row is: a loan, or a draw under a credit line, or an increase of a
+// paid-out loan's amount (each of the last two under its parent).
+type Kind string
+
+// The kinds.
+const (
+	KindLoan     Kind = "loan"
+	KindDraw     Kind = "draw"
+	KindIncrease Kind = "increase"
+)
+
 // Loan is a loan as stored (the IBAN opened).
 type Loan struct {
 	ID, Number, ClientID string
-	// ParentID is the credit line a draw belongs to; empty for a loan.
+	Kind                 Kind
+	// ParentID is the credit line a draw belongs to, or the loan an increase adds to; empty
+	// for a loan.
 	ParentID         string
 	ProductVersionID string
 	Consumer         bool
@@ -83,8 +96,8 @@ type Loan struct {
 // CreditLine reports whether the loan is a credit line (not a draw under one).
 func (l Loan) CreditLine() bool { return l.IsCreditLine }
 
-// IsDraw reports whether the loan is a draw under a credit line.
-func (l Loan) IsDraw() bool { return l.ParentID != "" }
+// HasParent reports whether the row is a draw or an increase, paid where its parent is.
+func (l Loan) HasParent() bool { return l.ParentID != "" }
 
 // Payout is where the money goes.
 type Payout struct {
@@ -98,7 +111,7 @@ type Payout struct {
 	RefinancedLoanID      string
 }
 
-const loanColumns = `id, number, client_id, COALESCE(parent_id, ''), product_version_id, consumer, secured, credit_line, client_kind,
+const loanColumns = `id, number, client_id, kind, COALESCE(parent_id, ''), product_version_id, consumer, secured, credit_line, client_kind,
 	amount, term, unit, method, purpose, monthly_income, rules_version, rights_version,
 	payout_kind, payout_iban_sealed, card_token, card_masked, merchant_id, COALESCE(refinanced_loan_id, ''),
 	status, status_reason, template, contract_terms, contract_doc_ru, contract_doc_kk, signed_lang, signed_sha256, signed_at,
@@ -115,7 +128,8 @@ func scanLoan(row scanner, v *vault.Vault) (Loan, error) {
 	var iban []byte
 	var signedAt, notBefore, deadline, consented, goods, disbursed sql.NullInt64
 	var created, updated int64
-	err := row.Scan(&l.ID, &l.Number, &l.ClientID, &l.ParentID, &l.ProductVersionID, &consumer, &secured, &creditLine, &kind,
+	var rowKind string
+	err := row.Scan(&l.ID, &l.Number, &l.ClientID, &rowKind, &l.ParentID, &l.ProductVersionID, &consumer, &secured, &creditLine, &kind,
 		&l.Amount, &l.Term, &unit, &method, &l.Purpose, &l.MonthlyIncome, &l.RulesVersion, &l.RightsVersion,
 		&payoutKind, &iban, &l.Payout.CardToken, &l.Payout.CardMasked, &l.Payout.MerchantID, &l.Payout.RefinancedLoanID,
 		&status, &l.StatusReason, &l.Template, &l.ContractTerms, &l.ContractDocRu, &l.ContractDocKk, &l.SignedLang, &l.SignedSHA256, &signedAt,
@@ -127,6 +141,7 @@ func scanLoan(row scanner, v *vault.Vault) (Loan, error) {
 	if err != nil {
 		return Loan{}, fmt.Errorf("read loan: %w", err)
 	}
+	l.Kind = Kind(rowKind)
 	l.Consumer, l.Secured, l.IsCreditLine, l.Cooling = consumer == 1, secured == 1, creditLine == 1, cooling == 1
 	l.ClientKind, l.Status, l.Payout.Kind = client.Kind(kind), Status(status), PayoutKind(payoutKind)
 	if l.Unit, err = schedule.ParseUnit(unit); err != nil {

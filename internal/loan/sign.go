@@ -128,8 +128,12 @@ func (s *Service) conclude(ctx context.Context, tx *store.Tx, l Loan, lang strin
 	if err != nil {
 		return Loan{}, fmt.Errorf("same-day total: %w", err)
 	}
+	pay, err := s.payoutOf(ctx, tx, l)
+	if err != nil {
+		return Loan{}, err
+	}
 	cooling, why := s.cfg.Cooling.Applies(CoolingCase{Consumer: l.Consumer, Secured: l.Secured, ClientKind: l.ClientKind,
-		Amount: l.Amount, SameDay: others, Payout: l.Payout.Kind, Year: today(tx).Year()})
+		Amount: l.Amount, SameDay: others, Payout: pay.Kind, Year: today(tx).Year()})
 	next := Disbursing
 	switch {
 	case l.CreditLine():
@@ -137,9 +141,9 @@ func (s *Service) conclude(ctx context.Context, tx *store.Tx, l Loan, lang strin
 		cooling, why = false, "credit_line_limit"
 	case cooling:
 		next = Cooling
-	case l.Payout.Kind == PayoutMerchant:
+	case pay.Kind == PayoutMerchant:
 		next = AwaitingGoods
-	case l.Payout.Kind == PayoutRefinance:
+	case pay.Kind == PayoutRefinance:
 		next = Disbursed
 	}
 	set := "signed_lang = $3, signed_sha256 = $4, signed_at = $5, signing_day = $6, cooling = $7, cooling_reason = $8"

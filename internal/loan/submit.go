@@ -31,7 +31,11 @@ func (s *Service) Submit(ctx context.Context, clientID, id string) (Loan, error)
 		if l.Status != Draft {
 			return errWrongStatus(l.Status, "be submitted")
 		}
-		if l.Payout.Kind == PayoutNone {
+		pay, err := s.payoutOf(ctx, tx, l)
+		if err != nil {
+			return err
+		}
+		if pay.Kind == PayoutNone {
 			return fault.Field("payout_kind", "choose how to receive the money before submitting (R8.6)")
 		}
 		c, err := s.Clients.Find(ctx, tx, clientID)
@@ -115,7 +119,7 @@ func (s *Service) requestOf(ctx context.Context, tx *store.Tx, l Loan, c client.
 		ApplicationID: l.ID,
 		Person: underwriting.Person{ClientID: c.ID, Kind: string(c.Kind), IIN: c.IIN, FullName: c.FullName,
 			BirthDate: c.IIN.BirthDate(), Phone: c.Phone},
-		Amount: l.Amount, Consumer: l.Consumer, Secured: l.Secured, Refinancing: l.Payout.Kind == PayoutRefinance,
+		Amount: l.Amount, Consumer: l.Consumer, Secured: l.Secured, Refinancing: l.Payout.Kind == PayoutRefinance && !l.HasParent(),
 		MonthlyPayment: monthly, MonthlyIncome: l.MonthlyIncome, ProductCode: v.Code,
 	}, nil
 }

@@ -16,6 +16,10 @@ type Tx struct {
 	engine      Engine
 	now         time.Time
 	afterCommit []func()
+	// beforeCommit and values let a package gather what a transaction writes and write it
+	// in one statement just before the commit (the audit trail's events).
+	beforeCommit []func(ctx context.Context, tx *Tx) error
+	values       map[any]any
 }
 
 // Now is the instant this transaction happens at: read once from the clock when it began, so
@@ -39,6 +43,24 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 // QueryRowContext runs a query expected to return at most one row.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return tx.tx.QueryRowContext(ctx, query, args...)
+}
+
+// BeforeCommit registers fn to run just before the transaction commits, in the order
+// registered; an error rolls the transaction back and is the transaction's error.
+func (tx *Tx) BeforeCommit(fn func(ctx context.Context, tx *Tx) error) {
+	tx.beforeCommit = append(tx.beforeCommit, fn)
+}
+
+// Value returns what SetValue kept under key in this transaction, or nil.
+func (tx *Tx) Value(key any) any { return tx.values[key] }
+
+// SetValue keeps v under key for the rest of this transaction (its attempt: a retried
+// transaction starts empty).
+func (tx *Tx) SetValue(key, v any) {
+	if tx.values == nil {
+		tx.values = map[any]any{}
+	}
+	tx.values[key] = v
 }
 
 // AfterCommit registers fn to run once the transaction has committed (never on rollback or
@@ -136,7 +158,11 @@ func (db *DB) attempt(ctx context.Context, opts TxOptions, fn func(ctx context.C
 			panic(p)
 		}
 	}()
-	if err := fn(ctx, tx); err != nil {
+	err = fn(ctx, tx)
+	for i := 0; err == nil && i < len(tx.beforeCommit); i++ {
+		err = tx.beforeCommit[i](ctx, tx)
+	}
+	if err != nil {
 		if rbErr := stx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
 		}

@@ -5,12 +5,13 @@
 -- status moves along the transition table of internal/loan, each move guarded by
 -- "UPDATE … WHERE status = …" so that two racing requests cannot both win. A credit-line draw
 -- is a loan of its own (kind 'draw') under its parent credit line: it is signed, waits out the
--- cooling-off and is paid the same way (R9-1.3).
+-- cooling-off and is paid the same way (R9-1.3). An increase of a paid-out loan's amount is
+-- one too (kind 'increase'): checked, signed, cooled off and paid like a loan (R9-1.1).
 CREATE TABLE loan (
     id                  TEXT     PRIMARY KEY,
     number              TEXT     NOT NULL UNIQUE CHECK (number <> ''),
     client_id           TEXT     NOT NULL REFERENCES client (id),
-    kind                TEXT     NOT NULL CHECK (kind IN ('loan', 'draw')),
+    kind                TEXT     NOT NULL CHECK (kind IN ('loan', 'draw', 'increase')),
     parent_id           TEXT     REFERENCES loan (id),
     -- The product version the loan was made under; a later version never changes it.
     product_version_id  TEXT     NOT NULL CHECK (product_version_id <> ''),
@@ -68,7 +69,7 @@ CREATE TABLE loan (
     disbursed_at        BIGINT,
     created_at          BIGINT   NOT NULL,
     updated_at          BIGINT   NOT NULL,
-    CHECK ((kind = 'draw') = (parent_id IS NOT NULL)),
+    CHECK ((kind = 'loan') = (parent_id IS NULL)),
     CHECK ((cooling = 1) = (money_not_before IS NOT NULL)),
     CHECK (status NOT IN ('cooling', 'awaiting_goods', 'disbursing', 'disbursed', 'line_open') OR signed_at IS NOT NULL),
     -- Money never goes out before the end of the cooling-off and the consent given after it.

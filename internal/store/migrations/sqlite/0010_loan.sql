@@ -6,7 +6,7 @@ CREATE TABLE loan (
     id                  TEXT     PRIMARY KEY,
     number              TEXT     NOT NULL UNIQUE CHECK (number <> ''),
     client_id           TEXT     NOT NULL REFERENCES client (id),
-    kind                TEXT     NOT NULL CHECK (kind IN ('loan', 'draw')),
+    kind                TEXT     NOT NULL CHECK (kind IN ('loan', 'draw', 'increase')),
     parent_id           TEXT     REFERENCES loan (id),
     product_version_id  TEXT     NOT NULL CHECK (product_version_id <> ''),
     consumer            INTEGER  NOT NULL CHECK (consumer IN (0, 1)),
@@ -49,7 +49,7 @@ CREATE TABLE loan (
     disbursed_at        INTEGER,
     created_at          INTEGER  NOT NULL,
     updated_at          INTEGER  NOT NULL,
-    CHECK ((kind = 'draw') = (parent_id IS NOT NULL)),
+    CHECK ((kind = 'loan') = (parent_id IS NULL)),
     CHECK ((cooling = 1) = (money_not_before IS NOT NULL)),
     CHECK (status NOT IN ('cooling', 'awaiting_goods', 'disbursing', 'disbursed', 'line_open') OR signed_at IS NOT NULL),
     CHECK (cooling = 0 OR status NOT IN ('disbursing', 'disbursed') OR consented_at >= money_not_before)
