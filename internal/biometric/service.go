@@ -73,22 +73,11 @@ func (s *Service) Start(ctx context.Context, iin kz.IIN) (Session, error) {
 		if !sess.ExpiresAt.After(sess.CreatedAt) {
 			return unavailable(fmt.Errorf("session %s expires at %s, before it starts", ps.ID, ps.ExpiresAt))
 		}
-		switch used, err := s.sequenceIssued(ctx, tx, iin, sess.Movements); {
-		case err != nil:
-			return fmt.Errorf("look up issued sequences: %w", err)
-		case used:
-			return errSequenceReused
-		}
-		switch used, err := nonceIssued(ctx, tx, sess.Nonce); {
-		case err != nil:
-			return fmt.Errorf("look up issued nonces: %w", err)
-		case used:
-			return errNonceReused
-		}
+		// The unique constraints are the guarantee (R35, R11); a clash is explained below,
+		// after this transaction, which PostgreSQL has aborted.
 		if err := s.insertSession(ctx, tx, sess); err != nil {
 			if store.IsUniqueViolation(err) {
-				// A racing start won; the constraint is the guarantee, the checks above the explanation.
-				return errSequenceReused
+				return errIssuedBefore
 			}
 			return fmt.Errorf("store biometric session: %w", err)
 		}
@@ -96,10 +85,36 @@ func (s *Service) Start(ctx context.Context, iin kz.IIN) (Session, error) {
 			ObjectID: sess.ID, Change: map[string]any{"iin": iin.Masked(), "provider_session_id": sess.ProviderSessionID,
 				"movements": sess.Movements.String(), "expires_at": sess.ExpiresAt}})
 	})
+	if errors.Is(err, errIssuedBefore) {
+		err = s.whyIssuedBefore(ctx, sess)
+	}
 	if err != nil {
 		return refused(err)
 	}
 	return sess, nil
+}
+
+// errIssuedBefore is a clash with a session recorded before, to be explained.
+var errIssuedBefore = errors.New("biometric session clashes with an earlier one")
+
+// whyIssuedBefore says which of the provider's values was issued before: the movement
+// sequence to this client (R35) or the nonce (R11).
+func (s *Service) whyIssuedBefore(ctx context.Context, sess Session) error {
+	why := errSequenceReused
+	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+		used, err := nonceIssued(ctx, tx, sess.Nonce)
+		if err != nil {
+			return fmt.Errorf("look up issued nonces: %w", err)
+		}
+		if used {
+			why = errNonceReused
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return why
 }
 
 // FindSession returns the session with id.

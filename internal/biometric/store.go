@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"nesie.kz/nesie/internal/fault"
-	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/store"
 )
 
@@ -37,14 +36,6 @@ func (s *Service) insertSession(ctx context.Context, tx *store.Tx, sess Session)
 	_, err = tx.ExecContext(ctx, q, sess.ID, sess.ProviderSessionID, s.iinIndex(sess.IIN), sealed, sess.Nonce,
 		sess.Movements.String(), string(sess.Status), sess.MaxAttempts, micro(sess.CreatedAt), micro(sess.ExpiresAt))
 	return err
-}
-
-// sequenceIssued reports whether seq was issued to iin before.
-func (s *Service) sequenceIssued(ctx context.Context, tx *store.Tx, iin kz.IIN, seq Sequence) (bool, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM biometric_session WHERE iin_index = $1 AND movements = $2`,
-		s.iinIndex(iin), seq.String()).Scan(&n)
-	return n > 0, err
 }
 
 func nonceIssued(ctx context.Context, tx *store.Tx, nonce string) (bool, error) {

@@ -167,7 +167,7 @@ func (s *Service) Drafts(ctx context.Context, clientID, id string) (Loan, []Offe
 		if l, err = s.owned(ctx, tx, clientID, id); err != nil {
 			return err
 		}
-		v, err := s.Products.Version(ctx, tx, l.ProductVersionID)
+		v, err := s.Products.Terms(ctx, tx, l.ProductVersionID)
 		if err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (s *Service) ChooseMethod(ctx context.Context, clientID, id, method string)
 		if l.Status != Draft {
 			return errWrongStatus(l.Status, "change the method")
 		}
-		v, err := s.Products.Version(ctx, tx, l.ProductVersionID)
+		v, err := s.Products.Terms(ctx, tx, l.ProductVersionID)
 		if err != nil {
 			return err
 		}

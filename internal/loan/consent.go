@@ -226,7 +226,7 @@ func (s *Service) Consent(ctx context.Context, clientID, id string, r ConsentReq
 			[]byte("consent confirmed with the one-time password "+r.CodeID+" sent by SMS, at "+tx.Now().Format(time.RFC3339Nano))); err != nil {
 			return err
 		}
-		order, err := s.disburse(ctx, tx, cur, "", false)
+		order, err := s.disburse(ctx, tx, cur, c, "", false)
 		if err != nil {
 			return err
 		}

@@ -19,7 +19,7 @@ import (
 // (signing checks the copy it verifies the signature against), the contract the money rests
 // on is first re-checked against the hash the client signed (R11). checkID is the biometric
 // check that proved a merchant payment (R9.4); empty for other kinds.
-func (s *Service) disburse(ctx context.Context, tx *store.Tx, l Loan, checkID string, contractChecked bool) (string, error) {
+func (s *Service) disburse(ctx context.Context, tx *store.Tx, l Loan, c client.Client, checkID string, contractChecked bool) (string, error) {
 	if s.payouts == nil {
 		return "", fmt.Errorf("loan: payouts not attached")
 	}
@@ -28,7 +28,7 @@ func (s *Service) disburse(ctx context.Context, tx *store.Tx, l Loan, checkID st
 			return "", err
 		}
 	}
-	o, err := s.orderOf(ctx, tx, l, checkID)
+	o, err := s.orderOf(ctx, tx, l, c, checkID)
 	if err != nil {
 		return "", err
 	}
@@ -57,11 +57,7 @@ func (s *Service) checkSigned(ctx context.Context, tx *store.Tx, l Loan) error {
 
 // orderOf is the payout order of l: to the client's own account, card or a terminal voucher,
 // to the partner merchant, or to the cash desk.
-func (s *Service) orderOf(ctx context.Context, tx *store.Tx, l Loan, checkID string) (payout.Order, error) {
-	c, err := s.Clients.Find(ctx, tx, l.ClientID)
-	if err != nil {
-		return payout.Order{}, err
-	}
+func (s *Service) orderOf(ctx context.Context, tx *store.Tx, l Loan, c client.Client, checkID string) (payout.Order, error) {
 	dest, err := s.payoutOf(ctx, tx, l)
 	if err != nil {
 		return payout.Order{}, err

@@ -31,7 +31,7 @@ func (s *Service) ConfirmGoods(ctx context.Context, clientID, id, biometricCheck
 		if _, err := s.addDocument(ctx, tx, id, DocGoodsReceived, Received, "text/plain; charset=utf-8", statement); err != nil {
 			return err
 		}
-		order, err := s.disburse(ctx, tx, l, biometricCheckID, false)
+		order, err := s.disburse(ctx, tx, l, c, biometricCheckID, false)
 		if err != nil {
 			return err
 		}

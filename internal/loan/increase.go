@@ -36,7 +36,7 @@ func (s *Service) Increase(ctx context.Context, clientID, loanID string, amount 
 		if err := activeClient(c); err != nil {
 			return err
 		}
-		v, err := s.Products.Version(ctx, tx, base.ProductVersionID)
+		v, err := s.Products.Terms(ctx, tx, base.ProductVersionID)
 		if err != nil {
 			return err
 		}

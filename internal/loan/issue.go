@@ -86,7 +86,7 @@ func (s *Service) render(ctx context.Context, tx *store.Tx, l Loan, lang contrac
 	if err != nil {
 		return contract.Document{}, fmt.Errorf("loan %s contract date: %w", l.ID, err)
 	}
-	v, err := s.Products.Version(ctx, tx, l.ProductVersionID)
+	v, err := s.Products.Terms(ctx, tx, l.ProductVersionID)
 	if err != nil {
 		return contract.Document{}, err
 	}

@@ -91,7 +91,7 @@ func (s *Service) Sign(ctx context.Context, clientID, id string, r SignRequest) 
 				return err
 			}
 		}
-		signed, err = s.conclude(ctx, tx, cur, r.Lang, shown.SHA256, r.BiometricCheckID)
+		signed, err = s.conclude(ctx, tx, cur, c, r.Lang, shown.SHA256, r.BiometricCheckID)
 		return err
 	})
 	if err != nil {
@@ -121,7 +121,7 @@ func (s *Service) keepSignature(ctx context.Context, tx *store.Tx, loanID, kind 
 }
 
 // conclude records the signing of l and decides where it goes next (R9-1).
-func (s *Service) conclude(ctx context.Context, tx *store.Tx, l Loan, lang string, signed []byte, checkID string) (Loan, error) {
+func (s *Service) conclude(ctx context.Context, tx *store.Tx, l Loan, c client.Client, lang string, signed []byte, checkID string) (Loan, error) {
 	now := tx.Now()
 	day := today(tx).String()
 	others, err := sameDayTotal(ctx, tx, l.ClientID, day, l.ID)
@@ -169,7 +169,7 @@ func (s *Service) conclude(ctx context.Context, tx *store.Tx, l Loan, lang strin
 		// The copy was verified against the signature in this request.
 		signedLoan := l
 		signedLoan.SignedLang, signedLoan.SignedSHA256 = lang, signed
-		if l.PayoutOrderID, err = s.disburse(ctx, tx, signedLoan, "", true); err != nil {
+		if l.PayoutOrderID, err = s.disburse(ctx, tx, signedLoan, c, "", true); err != nil {
 			return Loan{}, err
 		}
 		set += fmt.Sprintf(", payout_order_id = $%d", len(args)+3)

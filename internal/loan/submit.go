@@ -101,7 +101,7 @@ func reasonCodes(d underwriting.Decision) []string {
 
 // requestOf is what underwriting assesses for l of c.
 func (s *Service) requestOf(ctx context.Context, tx *store.Tx, l Loan, c client.Client) (underwriting.Request, error) {
-	v, err := s.Products.Version(ctx, tx, l.ProductVersionID)
+	v, err := s.Products.Terms(ctx, tx, l.ProductVersionID)
 	if err != nil {
 		return underwriting.Request{}, err
 	}

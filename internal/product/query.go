@@ -22,6 +22,21 @@ func (s *Service) Version(ctx context.Context, tx *store.Tx, id string) (Version
 	return oneVersion(ctx, tx, `WHERE id = $1`, id)
 }
 
+// Terms returns version id for its terms — the spec, code and number, which never change
+// once proposed — from memory after the first read. Its Status and decision fields are as
+// they were then: read Version for those.
+func (s *Service) Terms(ctx context.Context, tx *store.Tx, id string) (Version, error) {
+	if v, ok := s.specs.Load(id); ok {
+		return v.(Version), nil
+	}
+	v, err := s.Version(ctx, tx, id)
+	if err != nil {
+		return Version{}, err
+	}
+	s.specs.Store(id, v)
+	return v, nil
+}
+
 // Pending returns the versions awaiting a second staff member, oldest first.
 func (s *Service) Pending(ctx context.Context, tx *store.Tx) ([]Version, error) {
 	return queryVersions(ctx, tx, `WHERE status = 'pending' ORDER BY proposed_at, code, number`)

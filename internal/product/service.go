@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/date"
@@ -23,6 +24,10 @@ type Service struct {
 	trail *audit.Trail
 	caps  *legalcap.Book
 	mrp   legalcap.MRP
+	// specs caches the terms of versions by id: a version's spec never changes once proposed
+	// (a trigger refuses it), so every loan made under it reads it from memory after the
+	// first time.
+	specs sync.Map // id → Version
 }
 
 // New returns the service over db, checking products against caps with the МРП table mrp.

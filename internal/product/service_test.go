@@ -369,3 +369,34 @@ func TestDatabaseGuardsTheSpec(t *testing.T) {
 		}
 	})
 }
+
+// Terms serves a version's spec, the same after the version is retired and without
+// reading the database again; a version that does not exist is not found.
+func TestTermsServeTheSpecOfAVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		f := newFixture(t, env)
+		v1 := f.approve(t, f.propose(t, alice, consumer()).ID, bob)
+		var first Version
+		f.read(t, func(ctx context.Context, tx *store.Tx) error {
+			var err error
+			first, err = f.svc.Terms(ctx, tx, v1.ID)
+			return err
+		})
+		if first.Spec.MaxAmount != consumer().MaxAmount || first.Code != "consumer-12" {
+			t.Fatalf("terms = %+v", first)
+		}
+		s := consumer()
+		s.MaxAmount = 800_000_00
+		f.approve(t, f.propose(t, carol, s).ID, alice) // retires v1
+		f.read(t, func(ctx context.Context, tx *store.Tx) error {
+			again, err := f.svc.Terms(ctx, tx, v1.ID)
+			if err != nil || again.Spec.MaxAmount != consumer().MaxAmount {
+				t.Errorf("terms after retirement = %+v, %v", again, err)
+			}
+			if _, err := f.svc.Terms(ctx, tx, "no-such-version"); err == nil {
+				t.Error("a version that does not exist was served")
+			}
+			return nil
+		})
+	})
+}
