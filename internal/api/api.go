@@ -3,7 +3,8 @@
 // password change and recovery by biometrics plus a code, the TOTP authenticator, biometric
 // identification of a signed-in client, the client's mobile devices, whose requests are
 // signed (R26.2), registration (R6.1–R6.4), the phone and bank-account changes that need
-// biometrics and EDS (R6.6), and the fresh checks after a leak of personal data (R36).
+// biometrics and EDS (R6.6), the fresh checks after a leak of personal data (R36), and loans
+// from the product list to money in the account (loans.go; reference in docs/api-loans.md).
 //
 // Handlers only translate: they decode a strict JSON body (unknown fields and trailing data
 // refused, the field at fault named), call the domain services, and answer JSON with
