@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"nesie.kz/nesie/internal/aml"
 	"nesie.kz/nesie/internal/app"
-	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/merchant"
 	"nesie.kz/nesie/internal/product"
@@ -78,8 +76,8 @@ func seedDemo(ctx context.Context, svc *app.Services, sims *app.Simulators) erro
 			sims.Bank.OpenAccount(id.IIN, iban)
 		}
 	}
-	_, err := svc.AML.Screen(ctx, aml.Subject{FullName: "Проверка Списков"})
-	if errors.Is(err, fault.ErrUnavailable) {
+	loaded, err := svc.AML.Loaded(ctx)
+	if err == nil && !loaded {
 		_, err = svc.AML.Load(ctx, "demo-compliance-officer", "demo-list", aml.FormatCSV, strings.NewReader(demoAMLList))
 	}
 	return err

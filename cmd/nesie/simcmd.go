@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"nesie.kz/nesie/internal/app"
+	"nesie.kz/nesie/internal/audit"
 )
 
 // sim is `nesie sim`: every simulator of the outside services, standalone, until stopped —
@@ -31,12 +32,12 @@ func (c *cli) sim(ctx context.Context, args []string) int {
 	}
 	keyFile := filepath.Join(*dir, "biometric-provider.pem")
 	rootsFile := filepath.Join(*dir, "nca-roots.pem")
-	if err := os.WriteFile(keyFile, app.PublicKeyPEM(sims.BiometricKey), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, audit.PublicKeyPEM(sims.BiometricKey), 0o600); err != nil {
 		fmt.Fprintf(c.stderr, "nesie sim: %v\n", err)
 		return 1
 	}
 	bureauFile := filepath.Join(*dir, "bureau.pem")
-	if err := os.WriteFile(bureauFile, app.PublicKeyPEM(sims.Bureau.PublicKey()), 0o600); err != nil {
+	if err := os.WriteFile(bureauFile, audit.PublicKeyPEM(sims.Bureau.PublicKey()), 0o600); err != nil {
 		fmt.Fprintf(c.stderr, "nesie sim: %v\n", err)
 		return 1
 	}

@@ -6,14 +6,9 @@ import (
 	"fmt"
 	"strings"
 
-	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/client"
-	"nesie.kz/nesie/internal/config"
-	"nesie.kz/nesie/internal/device"
-	"nesie.kz/nesie/internal/notify"
 	"nesie.kz/nesie/internal/reqctx"
 	"nesie.kz/nesie/internal/store"
-	"nesie.kz/nesie/internal/vault"
 )
 
 const staffUsage = `usage: nesie staff compromise --staff ID --client ID --reason TEXT
@@ -70,12 +65,13 @@ func (c *cli) staff(ctx context.Context, args []string) int {
 		fmt.Fprintln(c.stderr, staffUsage)
 		return 2
 	}
-	clients, db, err := c.openClients(ctx, cfg)
+	svc, db, closeAll, err := c.openServices(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "nesie staff: %v\n", err)
 		return 1
 	}
-	defer db.Close()
+	defer closeAll()
+	clients := svc.Clients
 	if args[0] != "call-tasks" && strings.TrimSpace(staffID) == "" {
 		fmt.Fprintln(c.stderr, "nesie staff: --staff is required: every staff action is audited under its author")
 		return 2
@@ -111,8 +107,7 @@ func (c *cli) staff(ctx context.Context, args []string) int {
 	case "revoke-device":
 		// A device registered by someone who is not the client is cut off; the client is told
 		// through the outbox like any security event (R25.9).
-		devices := device.New(db, audit.NewTrail(db, nil), nil, notify.NewSecurity(clients, nil), device.Config{})
-		err = devices.Revoke(ctx, deviceID, reason)
+		err = svc.Devices.Revoke(ctx, deviceID, reason)
 		if err == nil {
 			fmt.Fprintf(c.stdout, "device %s revoked\n", deviceID)
 		}
@@ -125,18 +120,4 @@ func (c *cli) staff(ctx context.Context, args []string) int {
 		return 1
 	}
 	return 0
-}
-
-// openClients opens the database and the client records it holds (decrypted with the vault
-// key, which must exist: a staff command never creates one).
-func (c *cli) openClients(ctx context.Context, cfg *config.Config) (*client.Service, *store.DB, error) {
-	v, err := vault.LoadKeyFile(cfg.VaultKeyFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	db, err := c.openStore(ctx, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	return client.NewService(v, audit.NewTrail(db, nil)), db, nil
 }

@@ -178,6 +178,15 @@ func TestR8_1_NoListLoadedIsUnavailable(t *testing.T) {
 		if !errors.Is(err, fault.ErrUnavailable) || !errors.As(err, &k) || k.Code != "aml_lists_not_loaded" {
 			t.Errorf("screen with no list: %v", err)
 		}
+		if loaded, err := svc.Loaded(context.Background()); err != nil || loaded {
+			t.Errorf("Loaded with no list = %v, %v", loaded, err)
+		}
+		if _, err := svc.Load(context.Background(), officer, "afm-tfs", aml.FormatCSV, strings.NewReader("name;dob\nБекова Дина;1980-01-01\n")); err != nil {
+			t.Fatal(err)
+		}
+		if loaded, err := svc.Loaded(context.Background()); err != nil || !loaded {
+			t.Errorf("Loaded after a load = %v, %v", loaded, err)
+		}
 	})
 }
 

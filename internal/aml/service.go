@@ -165,6 +165,15 @@ func (s *Service) Screen(ctx context.Context, subj Subject) (Result, error) {
 	return res, nil
 }
 
+// Loaded reports whether any list is loaded: without one every screening fails closed.
+func (s *Service) Loaded(ctx context.Context) (bool, error) {
+	versions, err := activeVersions(ctx, s.db)
+	if err != nil {
+		return false, fmt.Errorf("aml lists: %w", err)
+	}
+	return len(versions) > 0, nil
+}
+
 // active returns the active list versions, compiled, loading from the database the ones not
 // in memory yet and dropping the ones no longer active.
 func (s *Service) active(ctx context.Context) ([]*compiled, error) {

@@ -1,14 +1,13 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
 
 	"nesie.kz/nesie/internal/auth"
+	"nesie.kz/nesie/internal/biometric"
 	"nesie.kz/nesie/internal/client"
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/store"
@@ -76,41 +75,21 @@ const DeviceBiometricsMaxAge = 10 * time.Minute
 // BiometricGate implements device.BiometricGate: a device may be registered with a biometric
 // check that passed, for the client's own IIN, within DeviceBiometricsMaxAge.
 type BiometricGate struct {
-	clients *client.Service
+	clients    *client.Service
+	biometrics *biometric.Service
 }
 
-// NewBiometricGate returns the gate over clients and the kept biometric checks.
-func NewBiometricGate(clients *client.Service) *BiometricGate {
-	return &BiometricGate{clients: clients}
+// NewBiometricGate returns the gate over clients and their biometric checks.
+func NewBiometricGate(clients *client.Service, biometrics *biometric.Service) *BiometricGate {
+	return &BiometricGate{clients: clients, biometrics: biometrics}
 }
 
 // FreshBiometrics implements device.BiometricGate. It reads the kept check in the caller's
 // transaction, so the device is registered on the check as it stands then.
 func (g *BiometricGate) FreshBiometrics(ctx context.Context, tx *store.Tx, clientID, checkID string) error {
-	if checkID == "" {
-		return fault.Field("biometric_check_id", "is required")
-	}
 	c, err := g.clients.Find(ctx, tx, clientID)
 	if err != nil {
 		return fmt.Errorf("client of device: %w", err)
 	}
-	// The IIN rests only as a blind index (R37); the biometric session's and the client's are
-	// of the same kind under the same key, so they are equal exactly when the IINs are.
-	var checkIIN, clientIIN []byte
-	var received int64
-	err = tx.QueryRowContext(ctx, `SELECT s.iin_index, k.iin_index, c.received_at FROM biometric_check c
-		JOIN biometric_session s ON s.id = c.session_id
-		JOIN client k ON k.id = $2
-		WHERE c.id = $1 AND c.outcome = 'passed'`, checkID, c.ID).Scan(&checkIIN, &clientIIN, &received)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return errors.New("no passed biometric check with this id")
-	case err != nil:
-		return fmt.Errorf("read biometric check: %w", err)
-	case len(checkIIN) == 0 || !bytes.Equal(checkIIN, clientIIN):
-		return errors.New("the biometric check is of another person")
-	case tx.Now().Sub(time.UnixMicro(received)) > DeviceBiometricsMaxAge:
-		return errors.New("the biometric check is too old")
-	}
-	return nil
+	return g.biometrics.Fresh(ctx, tx, checkID, c.IIN, DeviceBiometricsMaxAge)
 }

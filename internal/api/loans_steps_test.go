@@ -44,9 +44,9 @@ func TestR8_2_R8_5_ApplicationNeedsTheRulesAndRightsRead(t *testing.T) {
 	})
 }
 
-// TestR8_4_DraftsSideBySideBeforeApplying: anyone can compare the methods of a product
-// before applying (R8.3, R8.4), each with its ГЭСВ and every charge.
-func TestR8_4_DraftsSideBySideBeforeApplying(t *testing.T) {
+// TestR8_3_R8_4_DraftsSideBySideWithEveryCharge: anyone can compare the methods of a product
+// before applying (R8.4), each with its ГЭСВ and every payment and transfer named (R8.3).
+func TestR8_3_R8_4_DraftsSideBySideWithEveryCharge(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
 		w := newLoanWorld(t, env)
 		var q struct {
@@ -56,6 +56,13 @@ func TestR8_4_DraftsSideBySideBeforeApplying(t *testing.T) {
 		methods := map[string]bool{}
 		for _, o := range q.Offers {
 			methods[o.Method] = true
+			charges := map[string]bool{}
+			for _, c := range o.Charges {
+				charges[c.Code] = true
+			}
+			if !charges["disbursement"] || !charges["principal"] || !charges["interest"] || !charges["penalty"] || o.GESV == "" {
+				t.Fatalf("offer %s names %v, ГЭСВ %q", o.Method, charges, o.GESV)
+			}
 		}
 		if len(q.Offers) != 3 || !methods["annuity"] || !methods["differentiated"] || !methods["bullet"] {
 			t.Fatalf("offers: %+v", q.Offers)

@@ -65,6 +65,7 @@ type Services struct {
 	Biometric    *biometric.Service
 	EDS          eds.Verifier
 	Phones       *phonereg.Client
+	SMS          *sms.Client
 	Notices      *notify.Security
 	Outbox       *notify.Worker
 	Auth         *auth.Service
@@ -137,19 +138,19 @@ func (s *Services) buildClients(c Config, ep Endpoints) error {
 	}
 	// Phones, SMS and the security notifications (R25.9, R36).
 	s.Phones = phonereg.New(ep.PhoneRegistryURL, c.Timeout)
-	smsClient := sms.New(ep.SMSURL, c.Timeout)
+	s.SMS = sms.New(ep.SMSURL, c.Timeout)
 	directory := api.NewDirectory(s.Clients)
-	s.Outbox = notify.NewWorker(c.DB, c.Trail, notify.Senders{SMS: notify.SMSSender(smsClient)}, notify.WorkerConfig{Logger: c.Log})
+	s.Outbox = notify.NewWorker(c.DB, c.Trail, notify.Senders{SMS: notify.SMSSender(s.SMS)}, notify.WorkerConfig{Logger: c.Log})
 	s.Notices = notify.NewSecurity(s.Clients, s.Outbox.Wake)
 	// Login (R6.5) and devices (R26.2).
 	authCfg := auth.DefaultConfig()
 	if c.Auth != nil {
 		authCfg = *c.Auth
 	}
-	if s.Auth, err = auth.NewService(auth.Deps{DB: c.DB, Trail: c.Trail, Directory: directory, SMS: smsClient, Notifier: s.Notices, Secrets: c.Vault, Log: c.Log}, authCfg); err != nil {
+	if s.Auth, err = auth.NewService(auth.Deps{DB: c.DB, Trail: c.Trail, Directory: directory, SMS: s.SMS, Notifier: s.Notices, Secrets: c.Vault, Log: c.Log}, authCfg); err != nil {
 		return err
 	}
-	s.Devices = device.New(c.DB, c.Trail, api.NewBiometricGate(s.Clients), s.Notices, device.Config{})
+	s.Devices = device.New(c.DB, c.Trail, api.NewBiometricGate(s.Clients, s.Biometric), s.Notices, device.Config{})
 	// Registration and sensitive changes (R6.1–R6.6, R36).
 	s.Onboarding, err = onboarding.New(onboarding.Config{DB: c.DB, Trail: c.Trail, Clients: s.Clients, Biometrics: s.Biometric,
 		Signatures: s.EDS, Phones: s.Phones, Security: s.Notices})
@@ -179,7 +180,7 @@ func (s *Services) buildOrigination(c Config, ep Endpoints, mrp kz.MRPTable) err
 		loanCfg = *c.Loan
 	}
 	s.Loans, err = loan.New(loan.Deps{DB: c.DB, Trail: c.Trail, Vault: c.Vault, Clients: s.Clients, Products: s.Products,
-		Merchants: s.Merchants, Biometrics: s.Biometric, Signatures: s.EDS, Bank: s.Bank, SMS: sms.New(ep.SMSURL, c.Timeout),
+		Merchants: s.Merchants, Biometrics: s.Biometric, Signatures: s.EDS, Bank: s.Bank, SMS: s.SMS,
 		Receipts: contract.NewSigner(c.ReceiptKey, contract.KeyID(c.ReceiptKey.Public().(ed25519.PublicKey)))}, loanCfg)
 	if err != nil {
 		return err

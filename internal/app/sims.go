@@ -3,7 +3,6 @@ package app
 import (
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -108,12 +107,6 @@ func (s *Simulators) Listing() string {
 		fmt.Fprintf(&b, "    %-45s %s\n", name, s.URL(name))
 	}
 	return b.String()
-}
-
-// PublicKeyPEM encodes the biometric simulator's result-signing key for --biometric-key.
-func PublicKeyPEM(pub ed25519.PublicKey) []byte {
-	der, _ := x509.MarshalPKIXPublicKey(pub)
-	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
 // CertificatesPEM is the НУЦ simulator's root and issuing certificates, for --eds-roots.

@@ -22,12 +22,9 @@ var (
 	ErrCheckUsed      = fault.New(fault.ErrForbidden, "biometric_check_used", "This biometric identification was already used; identify again.")
 )
 
-// Spend proves one act (signing a contract, a consent, a merchant payment) with the passed
-// check checkID: the check must be of iin, have passed no longer than maxAge before tx's
-// now, and not have proved another act. It records the use in tx, so a captured check id
-// cannot be replayed for a second act (R11) and the act's evidence names its identification
-// (R34).
-func (s *Service) Spend(ctx context.Context, tx *store.Tx, checkID string, iin kz.IIN, maxAge time.Duration, purpose, objectID string) error {
+// Fresh checks in tx that checkID is a passed check of iin received no longer than maxAge
+// before tx's now: the proof an act of this sitting rests on.
+func (s *Service) Fresh(ctx context.Context, tx *store.Tx, checkID string, iin kz.IIN, maxAge time.Duration) error {
 	if checkID == "" {
 		return fault.Field("biometric_check_id", "is required: identify yourself with biometrics first")
 	}
@@ -45,6 +42,16 @@ func (s *Service) Spend(ctx context.Context, tx *store.Tx, checkID string, iin k
 		return ErrCheckOfAnother
 	case tx.Now().Sub(fromMicro(received)) > maxAge:
 		return ErrCheckTooOld
+	}
+	return nil
+}
+
+// Spend proves one act (signing a contract, a consent, a merchant payment) with the fresh
+// check checkID (Fresh) and records the use in tx, so a captured check id cannot be replayed
+// for a second act (R11) and the act's evidence names its identification (R34).
+func (s *Service) Spend(ctx context.Context, tx *store.Tx, checkID string, iin kz.IIN, maxAge time.Duration, purpose, objectID string) error {
+	if err := s.Fresh(ctx, tx, checkID, iin, maxAge); err != nil {
+		return err
 	}
 	// The insert is the check: a second use conflicts on the key. No read first, which on
 	// PostgreSQL would take a predicate lock that concurrent spends of other checks collide on.

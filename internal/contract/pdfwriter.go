@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf16"
+
+	"nesie.kz/nesie/internal/date"
 )
 
 // pdfDoc writes the few things a contract needs — text in two embedded fonts, lines and frames
@@ -188,7 +190,7 @@ func (d *pdfDoc) Output() []byte {
 	offsets[2] = b.Len()
 	fmt.Fprintf(&b, "2 0 obj\n<</Type /Pages /Kids [%s] /Count %d>>\nendobj\n", strings.Join(kids, " "), len(d.pages))
 	offsets[3] = b.Len()
-	when := d.created.In(almaty).Format("20060102150405") + "+05'00'"
+	when := d.created.In(date.Almaty).Format("20060102150405") + "+05'00'"
 	fmt.Fprintf(&b, "3 0 obj\n<</Producer (Nesie) /Title %s /CreationDate (D:%s) /ModDate (D:%s)>>\nendobj\n", utf16Hex(d.title), when, when)
 	offsets[1] = b.Len()
 	b.WriteString("1 0 obj\n<</Type /Catalog /Pages 2 0 R>>\nendobj\n")

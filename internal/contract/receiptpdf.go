@@ -5,11 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
-	"time"
-)
 
-// almaty is the time zone the client reads times in (Kazakhstan keeps UTC+5 all year).
-var almaty = time.FixedZone("UTC+5", 5*60*60)
+	"nesie.kz/nesie/internal/date"
+)
 
 // receiptDirection words a direction in both languages, from the client's side of view.
 var receiptDirection = map[string]string{
@@ -28,7 +26,7 @@ func renderReceipt(r Receipt, keyID string, js, sig []byte) ([]byte, error) {
 	p.text("B", titleSize, 6, "C", "Подтверждение отправки и получения электронных документов")
 	p.text("B", titleSize, 6, "C", "Электрондық құжаттардың жіберілгенін және алынғанын растау")
 	p.pdf.SetY(p.pdf.GetY() + 3)
-	issued := r.IssuedAt.In(almaty).Format("02.01.2006 15:04:05") + " (UTC+5)"
+	issued := r.IssuedAt.In(date.Almaty).Format("02.01.2006 15:04:05") + " (UTC+5)"
 	p.row("Номер / Нөмірі", clean(r.Number))
 	p.row("Выдано / Берілді", issued)
 	p.row("МФО / МҚҰ", fmt.Sprintf("%s, БИН/БСН %s, %s", clean(r.MFO.Name), clean(r.MFO.BIN), clean(r.MFO.LegalAddress)))
@@ -37,7 +35,7 @@ func renderReceipt(r Receipt, keyID string, js, sig []byte) ([]byte, error) {
 	p.pdf.SetY(p.pdf.GetY() + 3)
 	p.text("B", headSize, 5.2, "L", "Документы / Құжаттар")
 	for i, e := range r.Entries {
-		at := e.At.In(almaty).Format("02.01.2006 15:04:05.000") + " (UTC+5)"
+		at := e.At.In(date.Almaty).Format("02.01.2006 15:04:05.000") + " (UTC+5)"
 		p.text("B", bodySize, 4.3, "L", fmt.Sprintf("%d. %s · %s", i+1, clean(e.Kind), clean(e.DocumentID)))
 		p.text("", bodySize, 4.3, "L", fmt.Sprintf("%s · %s · %s байт", receiptDirection[e.Direction], at, strconv.FormatInt(e.Size, 10)))
 		p.text("", bodySize, 4.3, "L", "SHA-256: "+hex.EncodeToString(e.SHA256[:]))

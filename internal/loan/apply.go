@@ -132,7 +132,7 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, l Loan, action, reas
 		status, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)`,
 		l.ID, l.Number, l.ClientID, string(kind), parent, l.ProductVersionID, boolInt(l.Consumer), boolInt(l.Secured), boolInt(l.IsCreditLine),
-		string(l.ClientKind), int64(l.Amount), l.Term, unitName(l.Unit), l.Method.String(), l.Purpose, int64(l.MonthlyIncome),
+		string(l.ClientKind), int64(l.Amount), l.Term, l.Unit.String(), l.Method.String(), l.Purpose, int64(l.MonthlyIncome),
 		l.RulesVersion, l.RightsVersion, now, string(l.Status), now)
 	if err != nil {
 		return fmt.Errorf("insert loan: %w", err)
@@ -148,14 +148,6 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// unitName is the stored name of a unit ("month", "day").
-func unitName(u schedule.Unit) string {
-	if u == schedule.Days {
-		return "day"
-	}
-	return "month"
 }
 
 // Drafts returns the drafts of every method for a loan of the client, as of today (R8.4).

@@ -14,14 +14,11 @@ import (
 
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/client"
+	"nesie.kz/nesie/internal/date"
 	"nesie.kz/nesie/internal/eds"
 	"nesie.kz/nesie/internal/fault"
-	"nesie.kz/nesie/internal/money"
 	"nesie.kz/nesie/internal/store"
 )
-
-// almaty is the business time zone the statements are written in.
-var almaty = time.FixedZone("Asia/Almaty", 5*60*60)
 
 // ConsentStatement is the text of the consent to receive the money after the cooling-off
 // (R9-1.1), in Russian and Kazakh: what the client signs with the EDS, or confirms with a
@@ -32,25 +29,12 @@ func ConsentStatement(l Loan, c client.Client) []byte {
 	fmt.Fprintf(&b, "Согласие на получение потребительского микрокредита / Тұтынушылық микрокредитті алуға келісім\n")
 	fmt.Fprintf(&b, "Договор / Шарт: %s\n", l.Number)
 	fmt.Fprintf(&b, "Заёмщик / Қарыз алушы: %s, ИИН / ЖСН %s\n", c.FullName, c.IIN)
-	fmt.Fprintf(&b, "Сумма / Сомасы: %s тг.\n", tenge(l.Amount))
-	fmt.Fprintf(&b, "Подписан / Қол қойылды: %s\n", l.SignedAt.In(almaty).Format("02.01.2006 15:04:05"))
-	fmt.Fprintf(&b, "Деньги не ранее / Ақша ерте емес: %s\n", l.MoneyNotBefore.In(almaty).Format("02.01.2006 15:04:05"))
+	fmt.Fprintf(&b, "Сумма / Сомасы: %s\n", l.Amount)
+	fmt.Fprintf(&b, "Подписан / Қол қойылды: %s\n", l.SignedAt.In(date.Almaty).Format("02.01.2006 15:04:05"))
+	fmt.Fprintf(&b, "Деньги не ранее / Ақша ерте емес: %s\n", l.MoneyNotBefore.In(date.Almaty).Format("02.01.2006 15:04:05"))
 	b.WriteString("По истечении 24 часов после подписания договора я подтверждаю своё согласие на получение микрокредита.\n")
 	b.WriteString("Шартқа қол қойылғаннан кейін 24 сағат өткен соң микрокредитті алуға келісімімді растаймын.\n")
 	return []byte(b.String())
-}
-
-// tenge writes an amount as "1 234 567,89".
-func tenge(a money.Amount) string {
-	t, f := int64(a)/100, int64(a)%100
-	s := fmt.Sprint(t)
-	var parts []string
-	for len(s) > 3 {
-		parts = append([]string{s[len(s)-3:]}, parts...)
-		s = s[:len(s)-3]
-	}
-	parts = append([]string{s}, parts...)
-	return fmt.Sprintf("%s,%02d", strings.Join(parts, " "), f)
 }
 
 // Statement returns the consent statement of the client's cooling loan.

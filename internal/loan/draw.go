@@ -39,7 +39,7 @@ func (s *Service) Draw(ctx context.Context, clientID, lineID string, amount mone
 			return fmt.Errorf("credit line drawn: %w", err)
 		}
 		if left := int64(line.Amount) - drawn; int64(amount) > left {
-			return fault.Field("amount", "is above what is left of the credit line (%s тг.)", tenge(money.Amount(left)))
+			return fault.Field("amount", "is above what is left of the credit line (%s)", money.Amount(left))
 		}
 		if term <= 0 {
 			term = line.Term

@@ -25,7 +25,7 @@ func (s *Service) Increase(ctx context.Context, clientID, loanID string, amount 
 		if err != nil {
 			return err
 		}
-		if base.Kind != KindLoan || base.Status != Disbursed || base.CreditLine() {
+		if base.Kind != KindLoan || base.Status != Disbursed || base.IsCreditLine {
 			return fault.New(fault.ErrConflict, "increase_not_allowed",
 				"Only a paid-out loan can be increased; a credit line is drawn on instead.")
 		}

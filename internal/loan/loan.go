@@ -93,9 +93,6 @@ type Loan struct {
 	UpdatedAt       time.Time
 }
 
-// CreditLine reports whether the loan is a credit line (not a draw under one).
-func (l Loan) CreditLine() bool { return l.IsCreditLine }
-
 // HasParent reports whether the row is a draw or an increase, paid where its parent is.
 func (l Loan) HasParent() bool { return l.ParentID != "" }
 
@@ -177,17 +174,6 @@ var errNotFound = fault.New(fault.ErrNotFound, "loan_not_found", "No such loan."
 // load reads loan id in tx.
 func (s *Service) load(ctx context.Context, tx *store.Tx, id string) (Loan, error) {
 	return scanLoan(tx.QueryRowContext(ctx, `SELECT `+loanColumns+` FROM loan WHERE id = $1`, id), s.vault)
-}
-
-// Find returns loan id of clientID; another client's loan is not found.
-func (s *Service) Find(ctx context.Context, clientID, id string) (Loan, error) {
-	var l Loan
-	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
-		var err error
-		l, err = s.owned(ctx, tx, clientID, id)
-		return err
-	})
-	return l, err
 }
 
 // owned reads loan id and refuses it as not found unless it is clientID's.

@@ -136,7 +136,7 @@ func (s *Service) conclude(ctx context.Context, tx *store.Tx, l Loan, c client.C
 		Amount: l.Amount, SameDay: others, Payout: pay.Kind, Year: today(tx).Year()})
 	next := Disbursing
 	switch {
-	case l.CreditLine():
+	case l.IsCreditLine:
 		next = LineOpen
 		cooling, why = false, "credit_line_limit"
 	case cooling:

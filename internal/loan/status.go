@@ -64,9 +64,6 @@ func (s Status) CanBecome(to Status) bool {
 	return false
 }
 
-// Final reports whether nothing more happens to a loan in s within origination.
-func (s Status) Final() bool { return len(transitions[s]) == 0 }
-
 // errWrongStatus is the refusal of an act the loan's status does not allow.
 func errWrongStatus(s Status, act string) error {
 	return fault.New(fault.ErrConflict, "loan_status", fmt.Sprintf("The loan is %s: it cannot %s now.", s, act))

@@ -3,8 +3,8 @@ package notify
 import (
 	"context"
 	"fmt"
-	"time"
 
+	"nesie.kz/nesie/internal/date"
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/store"
@@ -67,9 +67,6 @@ const (
 	notMeKK = " Бұл сіз болмасаңыз, бізге дереу хабарласыңыз."
 )
 
-// almaty is the business time zone (UTC+5, no daylight saving) the client reads times in.
-var almaty = time.FixedZone("Asia/Almaty", 5*60*60)
-
 // SecurityEvent enqueues, inside tx, the SMS telling the client of a security event of kind
 // (KindLogin, KindPasswordChanged…). The notice rolls back with tx: no notice of an event
 // that did not happen. For KindPhoneChanged call it before the new number is written, so the
@@ -90,7 +87,7 @@ func (s *Security) SecurityEvent(ctx context.Context, tx *store.Tx, clientID, ki
 	if err != nil {
 		return fmt.Errorf("notify: security event %s: registered phone: %w", kind, err)
 	}
-	at := tx.Now().In(almaty).Format("02.01.2006 15:04")
+	at := tx.Now().In(date.Almaty).Format("02.01.2006 15:04")
 	if _, err := Enqueue(ctx, tx, Message{
 		Channel: SMS, ClientID: clientID, Recipient: p.String(), Kind: "security." + kind,
 		TextRU: fmt.Sprintf(texts[0], at) + notMeRU,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"nesie.kz/nesie/internal/client"
+	"nesie.kz/nesie/internal/date"
 	"nesie.kz/nesie/internal/kz"
 )
 
@@ -24,9 +25,6 @@ const (
 	ChangeStatementSignature   client.DocumentKind = "change_statement_signature"
 	SignatureRevocationCheck   client.DocumentKind = "signature_revocation_evidence"
 )
-
-// almaty is the business time zone (UTC+5) the statement's date is written in.
-var almaty = time.FixedZone("Asia/Almaty", 5*60*60)
 
 // statement writes a document line by line. Every value comes from validated input, but a
 // line break in one would let it forge the next line, so a value holding one is refused.
@@ -59,7 +57,7 @@ func header(title, id string, at time.Time) *statement {
 	s := &statement{}
 	s.text(title)
 	s.line("Номер заявления", id)
-	s.line("Дата и время", at.In(almaty).Format("2006-01-02 15:04:05")+" (Алматы, UTC+5)")
+	s.line("Дата и время", at.In(date.Almaty).Format("2006-01-02 15:04:05")+" (Алматы, UTC+5)")
 	return s
 }
 
