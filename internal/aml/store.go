@@ -14,7 +14,7 @@ type versionRef struct{ id, listID string }
 // activeVersions lists the active version of each list.
 func activeVersions(ctx context.Context, db *store.DB) ([]versionRef, error) {
 	var out []versionRef
-	err := db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, list_id FROM aml_list_version WHERE active = 1 ORDER BY list_id`)
 		if err != nil {
 			return err
@@ -38,7 +38,7 @@ func activeVersions(ctx context.Context, db *store.DB) ([]versionRef, error) {
 // versionEntries reads the entries of a list version.
 func versionEntries(ctx context.Context, db *store.DB, versionID string) ([]Entry, error) {
 	var out []Entry
-	err := db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
 		out = out[:0]
 		rows, err := tx.QueryContext(ctx, `SELECT e.ref, e.name, e.aliases, e.birth_dates, e.birth_year, e.iin, e.bin, e.kind, v.list_id
 			FROM aml_entry e JOIN aml_list_version v ON v.id = e.version_id

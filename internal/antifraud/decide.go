@@ -41,35 +41,45 @@ func (l *Lists) Decide(ctx context.Context, s Subject) (Decision, error) {
 		}
 		probes = append(probes, probe{KindIBAN, l.vault.Index(string(KindIBAN), i.String())})
 	}
+	// Every probe in one statement: (kind, value_index) pairs, each served by the entries'
+	// index. The reads need no common snapshot: they run each on its own (one round trip).
+	var q strings.Builder
+	q.WriteString(`SELECT id, kind, deny FROM antifraud_list_entry WHERE removed_at IS NULL AND (kind, value_index) IN (`)
+	args := make([]any, 0, 2*len(probes))
+	for i, p := range probes {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "($%d, $%d)", 2*i+1, 2*i+2)
+		args = append(args, string(p.kind), p.index)
+	}
+	q.WriteString(`) ORDER BY added_at, id`)
 	d := Decision{Outcome: Allow}
 	reasons := map[string]bool{}
-	err := l.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := l.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
 		d, reasons = Decision{Outcome: Allow}, map[string]bool{}
-		for _, p := range probes {
-			rows, err := tx.QueryContext(ctx, `SELECT id, deny FROM antifraud_list_entry
-				WHERE kind = $1 AND value_index = $2 AND removed_at IS NULL ORDER BY added_at, id`, string(p.kind), p.index)
-			if err != nil {
-				return fmt.Errorf("look up %s list: %w", p.kind, err)
+		entries, err := tx.QueryContext(ctx, q.String(), args...)
+		if err != nil {
+			return fmt.Errorf("look up the lists: %w", err)
+		}
+		for entries.Next() {
+			var id, kind string
+			var deny int64
+			if err := entries.Scan(&id, &kind, &deny); err != nil {
+				entries.Close()
+				return err
 			}
-			for rows.Next() {
-				var id string
-				var deny int64
-				if err := rows.Scan(&id, &deny); err != nil {
-					rows.Close()
-					return err
-				}
-				d.ListEntryIDs = append(d.ListEntryIDs, id)
-				reasons["list_"+string(p.kind)] = true
-				if deny == 1 {
-					d.Outcome = Deny
-				} else {
-					d.Outcome = worse(d.Outcome, Review)
-				}
+			d.ListEntryIDs = append(d.ListEntryIDs, id)
+			reasons["list_"+kind] = true
+			if deny == 1 {
+				d.Outcome = Deny
+			} else {
+				d.Outcome = worse(d.Outcome, Review)
 			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("look up %s list: %w", p.kind, err)
-			}
+		}
+		entries.Close()
+		if err := entries.Err(); err != nil {
+			return fmt.Errorf("look up the lists: %w", err)
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT kind FROM antifraud_signal WHERE iin_index = $1 AND consumed_at IS NULL`, probes[0].index)
 		if err != nil {

@@ -82,7 +82,8 @@ func (t *Trail) commitQueued(ctx context.Context) {
 			rows[i] = req.row
 			rows[i].OccurredAt = now
 		}
-		err := insertPending(ctx, t.db, rows)
+		q, args := pendingInsert(rows)
+		_, err := t.db.ExecContext(ctx, q, args...)
 		if err != nil {
 			err = fmt.Errorf("audit append: %w", err)
 		} else {

@@ -8,7 +8,6 @@ package audit
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,7 +74,9 @@ func (t *Trail) Record(ctx context.Context, tx *store.Tx, ev Event) error {
 		tx.SetValue(t, batch)
 		tx.BeforeCommit(func(ctx context.Context, tx *store.Tx) error {
 			for start := 0; start < len(batch.rows); start += maxGroup {
-				if err := insertPending(ctx, tx, batch.rows[start:min(start+maxGroup, len(batch.rows))]); err != nil {
+				// Nothing in the transaction reads the events back: they go out with its COMMIT.
+				q, args := pendingInsert(batch.rows[start:min(start+maxGroup, len(batch.rows))])
+				if err := tx.ExecAtCommit(ctx, q, args...); err != nil {
 					return fmt.Errorf("audit %s: %w", batch.rows[start].Action, err)
 				}
 			}
@@ -109,14 +110,9 @@ func newPending(ctx context.Context, ev Event) (row, error) {
 	}, nil
 }
 
-// execer runs a statement: a *store.Tx, or the *store.DB for a statement on its own.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-// insertPending adds rows to the inbox in one multi-row INSERT (a group is at most maxGroup
-// rows, well inside either engine's limit on parameters).
-func insertPending(ctx context.Context, ex execer, rs []row) error {
+// pendingInsert is the statement that adds rows to the inbox, one multi-row INSERT (a group
+// is at most maxGroup rows, well inside either engine's limit on parameters).
+func pendingInsert(rs []row) (string, []any) {
 	const insert = `INSERT INTO audit_pending
 		(occurred_at, actor_kind, actor_id, action, object_type, object_id, request_id, ip, details, change_digest) `
 	var q strings.Builder
@@ -129,8 +125,7 @@ func insertPending(ctx context.Context, ex execer, rs []row) error {
 		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", 10*i+1, 10*i+2, 10*i+3, 10*i+4, 10*i+5, 10*i+6, 10*i+7, 10*i+8, 10*i+9, 10*i+10)
 		args = append(args, r.OccurredAt, r.ActorKind, r.ActorID, r.Action, r.ObjectType, r.ObjectID, r.RequestID, r.IP, r.Details, r.ChangeDigest)
 	}
-	_, err := ex.ExecContext(ctx, q.String(), args...)
-	return err
+	return q.String(), args
 }
 
 // Refused records an operation that was refused — a failed login, a request rejected as

@@ -87,11 +87,11 @@ func (s *Service) Complete(ctx context.Context, sessionID string) (Check, error)
 func (s *Service) keep(ctx context.Context, sess Session, raw []byte, r Result) (Check, error) {
 	var check Check
 	var ended bool
-	err := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := s.loadSession(ctx, tx, sess.ID)
-		if err != nil {
-			return err
-		}
+	// The session as read before asking the provider: the move below is guarded by its status
+	// and attempts, so a completion that raced this one makes it fail instead of counting
+	// twice, without a second read or SERIALIZABLE's predicate locks.
+	cur := sess
+	err := s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
 		now := tx.Now()
 		reason := s.evaluate(r, cur, now)
 		check = Check{

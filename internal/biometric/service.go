@@ -68,7 +68,8 @@ func (s *Service) Start(ctx context.Context, iin kz.IIN) (Session, error) {
 		return refused(err)
 	}
 	sess.ProviderSessionID, sess.Nonce, sess.Movements, sess.ExpiresAt = ps.ID, ps.Nonce, ps.Movements, ps.ExpiresAt
-	err = s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+	// Only an insert, its uniqueness kept by the constraints: READ COMMITTED is enough.
+	err = s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
 		sess.CreatedAt = tx.Now()
 		if !sess.ExpiresAt.After(sess.CreatedAt) {
 			return unavailable(fmt.Errorf("session %s expires at %s, before it starts", ps.ID, ps.ExpiresAt))
@@ -120,7 +121,7 @@ func (s *Service) whyIssuedBefore(ctx context.Context, sess Session) error {
 // FindSession returns the session with id.
 func (s *Service) FindSession(ctx context.Context, id string) (Session, error) {
 	var sess Session
-	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
 		var err error
 		sess, err = s.loadSession(ctx, tx, id)
 		return err

@@ -50,20 +50,28 @@ func (s *Service) Fresh(ctx context.Context, tx *store.Tx, checkID string, iin k
 // check checkID (Fresh) and records the use in tx, so a captured check id cannot be replayed
 // for a second act (R11) and the act's evidence names its identification (R34).
 func (s *Service) Spend(ctx context.Context, tx *store.Tx, checkID string, iin kz.IIN, maxAge time.Duration, purpose, objectID string) error {
-	if err := s.Fresh(ctx, tx, checkID, iin, maxAge); err != nil {
-		return err
+	if checkID == "" {
+		return fault.Field("biometric_check_id", "is required: identify yourself with biometrics first")
 	}
-	// The insert is the check: a second use conflicts on the key. No read first, which on
+	// One statement records the use only of a passed, fresh check of iin; the insert is also
+	// the replay check, a second use conflicting on the key. No read first, which on
 	// PostgreSQL would take a predicate lock that concurrent spends of other checks collide on.
-	res, err := tx.ExecContext(ctx, `INSERT INTO biometric_use (check_id, purpose, object_id, used_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (check_id) DO NOTHING`, checkID, purpose, objectID, tx.Now().UnixMicro())
+	now := tx.Now()
+	res, err := tx.ExecContext(ctx, `INSERT INTO biometric_use (check_id, purpose, object_id, used_at)
+		SELECT c.id, $2, $3, $4 FROM biometric_check c JOIN biometric_session s ON s.id = c.session_id
+		WHERE c.id = $1 AND c.outcome = 'passed' AND s.iin_index = $5 AND c.received_at >= $6
+		ON CONFLICT (check_id) DO NOTHING`, checkID, purpose, objectID, now.UnixMicro(), s.iinIndex(iin), now.Add(-maxAge).UnixMicro())
 	if err != nil {
 		return fmt.Errorf("record biometric use: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return err
-	} else if n == 0 {
-		return ErrCheckUsed
+	} else if n == 1 {
+		return nil
 	}
-	return nil
+	// Nothing recorded: say why.
+	if err := s.Fresh(ctx, tx, checkID, iin, maxAge); err != nil {
+		return err
+	}
+	return ErrCheckUsed
 }

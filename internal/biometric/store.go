@@ -13,11 +13,6 @@ import (
 	"nesie.kz/nesie/internal/store"
 )
 
-// querier is a *store.Tx; the read helpers take it so they run inside the caller's unit of work.
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 func micro(t time.Time) int64 { return t.UnixMicro() }
 
 func fromMicro(us int64) time.Time { return time.UnixMicro(us).UTC() }
@@ -46,7 +41,7 @@ func nonceIssued(ctx context.Context, tx *store.Tx, nonce string) (bool, error) 
 
 var errSessionNotFound = fault.New(fault.ErrNotFound, "biometric_session_not_found", "No such biometric session.")
 
-func (s *Service) loadSession(ctx context.Context, q querier, id string) (Session, error) {
+func (s *Service) loadSession(ctx context.Context, q *store.Tx, id string) (Session, error) {
 	const sel = `SELECT id, provider_session_id, iin_sealed, nonce, movements, status, attempts, max_attempts,
 		created_at, expires_at, ended_at FROM biometric_session WHERE id = $1`
 	var sess Session

@@ -201,7 +201,7 @@ func (s *Service) OpenCallTasks(ctx context.Context, tx *store.Tx, limit int) ([
 	return scanCallTasks(rows)
 }
 
-func scanCallTasks(rows *sql.Rows) ([]CallTask, error) {
+func scanCallTasks(rows store.Rows) ([]CallTask, error) {
 	defer rows.Close()
 	var out []CallTask
 	for rows.Next() {

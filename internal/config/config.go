@@ -277,8 +277,10 @@ func (c *Config) finish() error {
 	}
 	if c.DatabaseURL != "" {
 		u, err := url.Parse(c.DatabaseURL)
-		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
-			return errors.New("--database-url (NESIE_DATABASE_URL): want postgres://user:password@host:port/dbname")
+		// The host is in the authority, or for a server on this machine its socket directory
+		// in ?host=/run/postgresql.
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || (u.Host == "" && !strings.HasPrefix(u.Query().Get("host"), "/")) {
+			return errors.New("--database-url (NESIE_DATABASE_URL): want postgres://user:password@host:port/dbname, or postgres://user@/dbname?host=/socket/dir")
 		}
 	}
 	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {

@@ -49,6 +49,8 @@ func TestBadValuesNameTheSetting(t *testing.T) {
 		{[]string{"--addr", "nohostport"}, nil, "--addr"},
 		{nil, map[string]string{"NESIE_MODE": "staging"}, "--mode ($NESIE_MODE)"},
 		{[]string{"--database-url", "mysql://x"}, nil, "--database-url"},
+		{[]string{"--database-url", "postgres://nesie@/nesie"}, nil, "--database-url"},
+		{[]string{"--database-url", "postgres://nesie@/nesie?host=relative/dir"}, nil, "--database-url"},
 		{[]string{"--tls-cert", "c.pem"}, nil, "--tls-key"},
 		{[]string{"--mode", "production"}, nil, "production mode needs"},
 		{nil, map[string]string{"NESIE_AUDIT_CHECKPOINT_INTERVAL": "-1s"}, "--audit-checkpoint-interval"},
@@ -85,5 +87,13 @@ func TestSecretFromFileAndMaskedInLogs(t *testing.T) {
 	}
 	if !strings.Contains(out, "db.internal:5432") || !strings.Contains(out, "***") {
 		t.Fatalf("masked url lost the host: %s", out)
+	}
+}
+
+func TestDatabaseURLOverTheLocalSocket(t *testing.T) {
+	const u = "postgres://nesie@/nesie?host=/run/postgresql&port=5432"
+	c, _, err := Load("serve", []string{"--database-url", u}, env(nil))
+	if err != nil || c.DatabaseURL != u {
+		t.Fatalf("a socket URL: %q, %v", c.DatabaseURL, err)
 	}
 }

@@ -13,7 +13,9 @@
 // The PDF is written by a small writer of its own (pdfwriter.go) with the fonts parsed once
 // per process; fpdf, which re-parses the font for every document, cost ~25 ms a pair. Each
 // document embeds only the glyphs it shows, without hinting (subset.go, glyf.go), numbered in
-// the order the layout first shows them, so a contract is ≈30 KB rather than 145 KB.
+// the order the layout first shows them, so a contract is ≈30 KB rather than 145 KB. The font
+// objects of the last documents are cached by that exact order (fontcache.go) and the working
+// buffers are pooled; neither changes a byte (TestR11_FontCacheNeverChangesTheBytes).
 //
 // The exact wording of Resolution No. 232 has NOT been confirmed: its text could not be
 // retrieved (FACTS.md §1, §1.1 are tagged [U]). The templates follow the expected fields; a

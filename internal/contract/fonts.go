@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The fonts are prepared once per process (sync.OnceValues): the embedded DejaVu Sans and
@@ -45,12 +46,40 @@ const (
 type pdfFont struct {
 	ttf      *ttfFont
 	dense    []uint16 // glyph by rune below len(dense), for speed; 0 = none
+	adv      []int    // advance (1/1000 em) of gid(r) by rune r below len(dense): the layout measures every word
 	char     []rune   // by glyph id: the lowest character of the repertoire on it, for ToUnicode
 	name     string   // PostScript name, after the subset tag
 	res      string   // resource name in the page dictionary
 	obj      int      // object number of its Type0 font
 	question uint16   // the glyph of '?', printed for characters it lacks
 	coder    *literalCoder
+	sets     *sync.Pool // of empty *glyphSet for this face (getGlyphSet)
+}
+
+// width is the advance of s in 1/1000 em: the sum of its characters' advances, as ranging over
+// s sees them (an invalid byte is U+FFFD, printed as '?'). Cyrillic is decoded inline.
+func (f *pdfFont) width(s string) int {
+	w := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		switch {
+		case c < utf8.RuneSelf:
+			r, i = rune(c), i+1
+		case c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			r, i = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), i+2
+		default:
+			var n int
+			r, n = utf8.DecodeRuneInString(s[i:])
+			i += n
+		}
+		if uint(r) < uint(len(f.adv)) {
+			w += f.adv[r]
+		} else {
+			w += f.ttf.advance[f.question]
+		}
+	}
+	return w
 }
 
 func (f *pdfFont) gid(r rune) uint16 {
@@ -80,6 +109,7 @@ var fontsOnce = sync.OnceValues(func() (*pdfFonts, error) {
 			return nil, fmt.Errorf("contract: embedded font %s: %w", face.name, err)
 		}
 		f := pdfFont{ttf: ttf, name: face.name, res: fmt.Sprintf("F%d", i+1), obj: firstFontObject + 5*i,
+			sets:  &sync.Pool{},
 			dense: make([]uint16, 0x2117), // up to №, the highest character of the repertoire
 			char:  make([]rune, ttf.numGlyphs)}
 		for _, rt := range repertoire { // in character order: char keeps the lowest
@@ -97,6 +127,10 @@ var fontsOnce = sync.OnceValues(func() (*pdfFonts, error) {
 		if f.question = f.dense['?']; f.question == 0 {
 			return nil, fmt.Errorf("contract: embedded font %s has no '?'", face.name)
 		}
+		f.adv = make([]int, len(f.dense))
+		for r := range f.adv {
+			f.adv[r] = ttf.advance[f.gid(rune(r))]
+		}
 		// The Huffman code of the font programs is drawn from a subset of the whole
 		// repertoire: outlines and tables in the proportions a document's subset has.
 		all := newGlyphSet(&f)
@@ -109,21 +143,26 @@ var fontsOnce = sync.OnceValues(func() (*pdfFonts, error) {
 	return fs, nil
 })
 
-// writeFontObjects writes the five objects of a face, numbered from f.obj, for the glyphs s
-// holds, and returns their offsets: a Type0 font with Identity-H encoding — the codes in the
-// text are the subset's glyph ids — whose ToUnicode maps them back to characters for search,
-// copy and screen readers.
-func writeFontObjects(b *bytes.Buffer, f *pdfFont, s *glyphSet) []int {
+// buildFontObjects makes the five objects of a face, numbered from f.obj, for the glyphs s
+// holds: a Type0 font with Identity-H encoding — the codes in the text are the subset's glyph
+// ids — whose ToUnicode maps them back to characters for search, copy and screen readers.
+func buildFontObjects(f *pdfFont, s *glyphSet) *fontBlock {
 	shown := s.close()
-	program := s.program()
+	buf := subsetPool.Get().(*subsetBuffers)
+	defer subsetPool.Put(buf)
+	program := s.programIn(buf)
+	z := f.coder.appendCompressed(buf.z[:0], program)
+	buf.z = z
+	cmap := toUnicodeCMap(f, s.order[:shown])
 	name := subsetTag(f.name, s.order[:shown]) + "+" + f.name
 	base := f.obj
-	offs := make([]int, 0, 5)
-	obj := func(n int, body string) {
-		offs = append(offs, b.Len())
-		fmt.Fprintf(b, "%d 0 obj\n%s\nendobj\n", n, body)
+	blk := &fontBlock{}
+	b := make([]byte, 0, 1536+8*shown+len(z)+len(cmap))
+	obj := func(i int, body []byte) {
+		blk.offs[i] = len(b)
+		b = fmt.Appendf(b, "%d 0 obj\n%s\nendobj\n", base+i, body)
 	}
-	obj(base, fmt.Sprintf("<</Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R>>", name, base+1, base+4))
+	obj(0, fmt.Appendf(nil, "<</Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [%d 0 R] /ToUnicode %d 0 R>>", name, base+1, base+4))
 	w := []byte("[1 [")
 	for i, g := range s.order[1:shown] {
 		if i > 0 {
@@ -135,19 +174,17 @@ func writeFontObjects(b *bytes.Buffer, f *pdfFont, s *glyphSet) []int {
 	if shown == 1 { // a face the document never uses
 		w = []byte("[]")
 	}
-	obj(base+1, fmt.Sprintf("<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor %d 0 R /CIDToGIDMap /Identity /W %s>>", name, base+2, w))
+	obj(1, fmt.Appendf(nil, "<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor %d 0 R /CIDToGIDMap /Identity /W %s>>", name, base+2, w))
 	t := f.ttf
-	obj(base+2, fmt.Sprintf("<</Type /FontDescriptor /FontName /%s /Flags 32 /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R>>",
+	obj(2, fmt.Appendf(nil, "<</Type /FontDescriptor /FontName /%s /Flags 32 /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R>>",
 		name, t.bbox[0], t.bbox[1], t.bbox[2], t.bbox[3], t.ascent, t.descent, t.capHeight, base+3))
-	z := f.coder.compress(program)
-	offs = append(offs, b.Len())
-	fmt.Fprintf(b, "%d 0 obj\n<</Length %d /Length1 %d /Filter /FlateDecode>>\nstream\n", base+3, len(z), len(program))
-	b.Write(z)
-	b.WriteString("\nendstream\nendobj\n")
-	cmap := toUnicodeCMap(f, s.order[:shown])
-	offs = append(offs, b.Len())
-	fmt.Fprintf(b, "%d 0 obj\n<</Length %d>>\nstream\n%s\nendstream\nendobj\n", base+4, len(cmap), cmap)
-	return offs
+	blk.offs[3] = len(b)
+	b = fmt.Appendf(b, "%d 0 obj\n<</Length %d /Length1 %d /Filter /FlateDecode>>\nstream\n", base+3, len(z), len(program))
+	b = append(append(b, z...), "\nendstream\nendobj\n"...)
+	blk.offs[4] = len(b)
+	b = fmt.Appendf(b, "%d 0 obj\n<</Length %d>>\nstream\n%s\nendstream\nendobj\n", base+4, len(cmap), cmap)
+	blk.bytes = b
+	return blk
 }
 
 // hex4 appends v as four upper-case hex digits.
@@ -179,8 +216,9 @@ func subsetTag(name string, order []uint16) string {
 // blocks of at most 100 (the PDF limit).
 func toUnicodeCMap(f *pdfFont, order []uint16) []byte {
 	var b bytes.Buffer
+	b.Grow(512 + 16*len(order))
 	b.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
-	var ids []int
+	ids := make([]int, 0, len(order))
 	for id := 1; id < len(order); id++ {
 		if f.char[order[id]] != 0 {
 			ids = append(ids, id)

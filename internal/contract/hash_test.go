@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -116,6 +117,40 @@ func BenchmarkRenderBoth(b *testing.B) {
 		if _, _, err := RenderBoth(tt); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkRender is one language copy, what a loan renders when the contract is first viewed.
+func BenchmarkRender(b *testing.B) {
+	tt := testTerms(b, 12)
+	if _, err := Render(tt, Kazakh); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Render(tt, Kazakh); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderVaried renders a different contract each time (number, borrower, IIN), as
+// a run of loans does: the glyphs come in another order, so the font-objects cache misses.
+func BenchmarkRenderVaried(b *testing.B) {
+	names := []string{"Тестова Әсем Қанатқызы", "Иванов Пётр Сергеевич", "Сериков Нұрлан Жұмабайұлы",
+		"Ахметова Гүлнар Болатқызы", "Ким Юрий", "Жақсылықов Ерлан Өмірұлы", "Заемщик Тестовый Тестович"}
+	base := testTerms(b, 12)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		tt := base
+		tt.Number = fmt.Sprintf("MK-2026-%06d", 7919*i%1000000)
+		tt.Borrower.FullName = names[i%len(names)]
+		if _, err := Render(tt, Kazakh); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }
 

@@ -2,10 +2,8 @@ package contract
 
 import (
 	_ "embed"
-	"fmt"
+	"strconv"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // DejaVu Sans covers Cyrillic with the Kazakh letters (ә ғ қ ң ө ұ ү һ і) and the tenge sign
@@ -67,7 +65,7 @@ func (p *page) addPage() {
 	if p.footer != "" {
 		p.pdf.SetFont("", 7)
 		p.pdf.SetXY(margin, pageH-14)
-		p.pdf.CellFormat(bodyW, 4, fmt.Sprintf("%s %d", p.footer, p.n), "", 0, "C")
+		p.pdf.CellFormat(bodyW, 4, p.footer+" "+strconv.Itoa(p.n), "", 0, "C")
 	}
 	if p.size > 0 {
 		p.pdf.SetFont(p.style, p.size)
@@ -200,71 +198,6 @@ func (p *page) fitted(w, h float64, s, align string) {
 	}
 	p.pdf.CellFormat(w, h, s, "1", 0, align)
 	p.pdf.SetFont(p.style, p.size)
-}
-
-// wrap breaks s into lines no wider than width in the current font. It breaks at ordinary
-// spaces, never inside an amount ("1 234 567,89 ₸" keeps its group spaces), and cuts a word
-// longer than a line.
-func wrap(pdf *pdfDoc, s string, width float64) []string {
-	space := pdf.GetStringWidth(" ")
-	var lines []string
-	cur, curW := "", 0.0
-	for _, w := range splitWords(s) {
-		ww := pdf.GetStringWidth(w)
-		if cur != "" && curW+space+ww <= width {
-			cur, curW = cur+" "+w, curW+space+ww
-			continue
-		}
-		if cur != "" {
-			lines = append(lines, cur)
-		}
-		for ww > width { // a word longer than a line: cut it
-			r := []rune(w)
-			n, nw := 0, 0.0
-			for n < len(r) {
-				cw := pdf.GetStringWidth(string(r[n]))
-				if n > 0 && nw+cw > width {
-					break
-				}
-				n, nw = n+1, nw+cw
-			}
-			lines = append(lines, string(r[:n]))
-			w = string(r[n:])
-			ww = pdf.GetStringWidth(w)
-		}
-		cur, curW = w, ww
-	}
-	if cur != "" || len(lines) == 0 {
-		lines = append(lines, cur)
-	}
-	return lines
-}
-
-// splitWords splits at spaces except those inside an amount: between two digits, or between
-// a digit and the tenge sign.
-func splitWords(s string) []string {
-	words := make([]string, 0, 16)
-	start := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] != ' ' {
-			continue
-		}
-		if i > 0 && i+1 < len(s) {
-			prev, _ := utf8.DecodeLastRuneInString(s[:i])
-			next, _ := utf8.DecodeRuneInString(s[i+1:])
-			if unicode.IsDigit(prev) && (unicode.IsDigit(next) || next == '₸') {
-				continue
-			}
-		}
-		if i > start {
-			words = append(words, s[start:i])
-		}
-		start = i + 1
-	}
-	if start < len(s) {
-		words = append(words, s[start:])
-	}
-	return words
 }
 
 func (p *page) bytes() ([]byte, error) {

@@ -1,9 +1,9 @@
 package contract
 
 import (
-	"bytes"
 	"encoding/binary"
 	"slices"
+	"sync"
 )
 
 // glyphSet is the glyphs one document shows in one face. They are numbered 1, 2, … in the
@@ -19,6 +19,27 @@ type glyphSet struct {
 
 func newGlyphSet(f *pdfFont) *glyphSet {
 	return &glyphSet{font: f, newID: make([]uint16, f.ttf.numGlyphs), order: make([]uint16, 1, 128)}
+}
+
+// getGlyphSet takes an empty set for f from its pool: newID has an entry for each of the
+// font's ≈6 000 glyphs, too much to allocate and clear for every document.
+func getGlyphSet(f *pdfFont) *glyphSet {
+	if s, ok := f.sets.Get().(*glyphSet); ok {
+		return s
+	}
+	return newGlyphSet(f)
+}
+
+// putGlyphSet empties s and gives it back to its font's pool.
+func putGlyphSet(s *glyphSet) {
+	if s == nil {
+		return
+	}
+	for _, g := range s.order {
+		s.newID[g] = 0
+	}
+	s.order, s.shown = s.order[:1], 0
+	s.font.sets.Put(s)
 }
 
 // id is the subset's glyph id for g, which it adds to the subset on first use.
@@ -51,32 +72,37 @@ func (s *glyphSet) close() int {
 // program is the TrueType font of just the subset's glyphs: head, hhea, maxp, hmtx, loca and
 // glyf, a cmap of the characters shown and a post table without glyph names. The hinting
 // tables fpgm, prep and cvt are left out, as are the instructions of every glyph.
-func (s *glyphSet) program() []byte {
+func (s *glyphSet) program() []byte { return s.programIn(&subsetBuffers{}) }
+
+// subsetBuffers is the scratch space a font program is built in; pooled (subsetPool), as a
+// document whose glyphs the font-objects cache does not hold builds two.
+type subsetBuffers struct{ glyf, font, z []byte }
+
+var subsetPool = sync.Pool{New: func() any { return &subsetBuffers{} }}
+
+// programIn builds the program in buf.font (see program) and returns it.
+func (s *glyphSet) programIn(buf *subsetBuffers) []byte {
 	f := s.font.ttf
 	s.close()
 	n := len(s.order)
-	size := 0
-	for _, g := range s.order {
-		size += pad4(len(f.outline[g]))
-	}
-	glyf := bytes.NewBuffer(make([]byte, 0, size))
+	glyf := buf.glyf[:0]
 	loca := make([]byte, 4*(n+1))
 	hmtx := make([]byte, 4*n)
 	for i, g := range s.order {
-		binary.BigEndian.PutUint32(loca[4*i:], uint32(glyf.Len()))
+		binary.BigEndian.PutUint32(loca[4*i:], uint32(len(glyf)))
 		binary.BigEndian.PutUint16(hmtx[4*i:], f.hmetrics[g][0])
 		binary.BigEndian.PutUint16(hmtx[4*i+2:], f.hmetrics[g][1])
-		at := glyf.Len()
-		glyf.Write(f.outline[g])
-		out := glyf.Bytes()[at:]
+		at := len(glyf)
+		glyf = append(glyf, f.outline[g]...)
 		for _, c := range f.parts[g] {
-			binary.BigEndian.PutUint16(out[c.at:], s.newID[c.gid])
+			binary.BigEndian.PutUint16(glyf[at+c.at:], s.newID[c.gid])
 		}
-		for glyf.Len()%4 != 0 {
-			glyf.WriteByte(0)
+		for len(glyf)%4 != 0 {
+			glyf = append(glyf, 0)
 		}
 	}
-	binary.BigEndian.PutUint32(loca[4*n:], uint32(glyf.Len()))
+	buf.glyf = glyf
+	binary.BigEndian.PutUint32(loca[4*n:], uint32(len(glyf)))
 	head := slices.Clone(f.head)
 	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
 	binary.BigEndian.PutUint16(head[50:], 1) // long loca
@@ -89,12 +115,19 @@ func (s *glyphSet) program() []byte {
 	if len(f.post) >= 16 {
 		copy(post[4:16], f.post[4:16]) // italic angle, underline, fixed pitch
 	}
-	font := sfnt([]table{ // in tag order, as the directory must be
-		{"cmap", s.cmap()}, {"glyf", glyf.Bytes()}, {"head", head}, {"hhea", hhea},
+	font := sfnt(buf.font[:0], []table{ // in tag order, as the directory must be
+		{"cmap", s.cmap()}, {"glyf", glyf}, {"head", head}, {"hhea", hhea},
 		{"hmtx", hmtx}, {"loca", loca}, {"maxp", maxp}, {"post", post},
 	})
 	headAt := binary.BigEndian.Uint32(font[12+16*2+8:]) // the third entry of the directory
-	binary.BigEndian.PutUint32(font[headAt+8:], 0xB1B0AFBA-checksum(font))
+	// The tables are aligned and padded, so the sum over the font is the directory's sum plus
+	// the tables' sums the directory already holds.
+	sum := checksum(font[:12+16*8])
+	for i := range 8 {
+		sum += binary.BigEndian.Uint32(font[12+16*i+4:])
+	}
+	binary.BigEndian.PutUint32(font[headAt+8:], 0xB1B0AFBA-sum)
+	buf.font = font
 	return font
 }
 
@@ -103,13 +136,17 @@ func (s *glyphSet) program() []byte {
 // rejected by some font loaders.
 func (s *glyphSet) cmap() []byte {
 	type pair struct{ r, id uint16 }
-	var pairs []pair
+	packed := make([]uint32, 0, s.shown) // character << 16 | id: sorted by character, each once
 	for id := 1; id < s.shown; id++ {
 		if r := s.font.char[s.order[id]]; r != 0 && r < 0xFFFF {
-			pairs = append(pairs, pair{uint16(r), uint16(id)})
+			packed = append(packed, uint32(r)<<16|uint32(id))
 		}
 	}
-	slices.SortFunc(pairs, func(a, b pair) int { return int(a.r) - int(b.r) })
+	slices.Sort(packed)
+	pairs := make([]pair, len(packed), len(packed)+1)
+	for i, p := range packed {
+		pairs[i] = pair{uint16(p >> 16), uint16(p)}
+	}
 	pairs = append(pairs, pair{0xFFFF, 0}) // the final segment the format requires
 	seg := len(pairs)
 	search := 1
@@ -150,13 +187,15 @@ type table struct {
 
 func pad4(n int) int { return (n + 3) &^ 3 }
 
-// sfnt writes the table directory and the tables, each padded to four bytes.
-func sfnt(tables []table) []byte {
+// sfnt writes the table directory and the tables, each padded to four bytes, over dst's
+// spare capacity (dst's contents are not kept).
+func sfnt(dst []byte, tables []table) []byte {
 	size := 12 + 16*len(tables)
 	for _, t := range tables {
 		size += pad4(len(t.data))
 	}
-	b := make([]byte, size)
+	b := slices.Grow(dst[:0], size)[:size]
+	clear(b)
 	binary.BigEndian.PutUint32(b, 0x00010000)
 	binary.BigEndian.PutUint16(b[4:], uint16(len(tables)))
 	search, selector := 1, 0
@@ -182,7 +221,12 @@ func sfnt(tables []table) []byte {
 // checksum is the TrueType table checksum: the sum of big-endian uint32 words.
 func checksum(b []byte) uint32 {
 	var sum uint32
-	for i := 0; i+4 <= len(b); i += 4 {
+	i := 0
+	for ; i+8 <= len(b); i += 8 { // two words at a time
+		x := binary.BigEndian.Uint64(b[i:])
+		sum += uint32(x>>32) + uint32(x)
+	}
+	for ; i+4 <= len(b); i += 4 {
 		sum += binary.BigEndian.Uint32(b[i:])
 	}
 	return sum

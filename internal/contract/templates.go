@@ -78,13 +78,19 @@ type directive struct {
 	text string
 }
 
+// executeBuffers hold a template's output until it is cut into directives (≈10 KB a contract).
+var executeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func execute(t *template.Template, v view) ([]directive, error) {
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, v); err != nil {
+	buf := executeBuffers.Get().(*bytes.Buffer)
+	defer executeBuffers.Put(buf)
+	buf.Reset()
+	if err := t.Execute(buf, v); err != nil {
 		return nil, fmt.Errorf("contract template %s: %w", t.Name(), err)
 	}
-	var out []directive
-	for _, line := range strings.Split(buf.String(), "\n") {
+	text := buf.String() // one copy: the directives keep slices of it
+	out := make([]directive, 0, strings.Count(text, "\n")+1)
+	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue

@@ -3,6 +3,7 @@ package eds
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // KalkanCrypt and other Java CMS encoders emit BER: indefinite lengths ("30 80 … 00 00") and
@@ -26,11 +27,20 @@ type berElement struct {
 	tag         uint64
 	content     []byte
 	children    []*berElement
+	bodyLen     int // set by measure
 }
 
 // normalizeBER returns der re-encoded with definite lengths. Input that is already DER comes
 // back byte-for-byte equal. Trailing bytes after the first element are an error.
 func normalizeBER(in []byte) ([]byte, error) {
+	if der, ok := cloneIfDER(in); ok {
+		return der, nil
+	}
+	return normalizeBERTree(in)
+}
+
+// normalizeBERTree is normalizeBER the long way: the whole tree read, then written anew.
+func normalizeBERTree(in []byte) ([]byte, error) {
 	el, rest, err := parseBER(in, 0)
 	if err != nil {
 		return nil, err
@@ -155,16 +165,45 @@ func isUniversalStringTag(tag uint64) bool {
 	return false
 }
 
-// encode appends the DER form of el to out.
+// encode appends the DER form of el to out. It measures the tree first and then writes every
+// element once into one buffer: building each constructed body apart copied every byte once
+// per level of nesting, which made normalising a CMS a visible cost of each verification.
 func (el *berElement) encode(out []byte) []byte {
-	var body []byte
+	return el.appendDER(slices.Grow(out, el.measure()))
+}
+
+// measure records the length of el's body (and of its children's) and returns the length of
+// el's whole encoding.
+func (el *berElement) measure() int {
+	n := len(el.content)
 	if el.constructed {
+		n = 0
 		for _, c := range el.children {
-			body = c.encode(body)
+			n += c.measure()
 		}
-	} else {
-		body = el.content
 	}
+	el.bodyLen = n
+	return el.headerLen() + n
+}
+
+func (el *berElement) headerLen() int {
+	n := 1
+	if el.tag >= 0x1f {
+		for v := el.tag; v > 0; v >>= 7 {
+			n++
+		}
+	}
+	n++ // the length octet, or the count of the long form's octets
+	if el.bodyLen >= 0x80 {
+		for l := el.bodyLen; l > 0; l >>= 8 {
+			n++
+		}
+	}
+	return n
+}
+
+// appendDER writes el as measure measured it.
+func (el *berElement) appendDER(out []byte) []byte {
 	first := el.class<<6 | byte(0)
 	if el.constructed {
 		first |= 0x20
@@ -175,8 +214,14 @@ func (el *berElement) encode(out []byte) []byte {
 		out = append(out, first|0x1f)
 		out = appendBase128(out, el.tag)
 	}
-	out = appendDERLength(out, len(body))
-	return append(out, body...)
+	out = appendDERLength(out, el.bodyLen)
+	if !el.constructed {
+		return append(out, el.content...)
+	}
+	for _, c := range el.children {
+		out = c.appendDER(out)
+	}
+	return out
 }
 
 func appendBase128(out []byte, v uint64) []byte {

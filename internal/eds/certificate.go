@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"math/big"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Certificate is an X.509 certificate as НУЦ РК issues it. X509 is always set. For GOST
@@ -89,6 +92,15 @@ func ParseCertificatePEM(data []byte) (*Certificate, error) {
 // certificate it refuses is read from the TBSCertificate instead (Partial). Anything else it
 // refuses is malformed.
 func ParseCertificateDER(der []byte) (*Certificate, error) {
+	x, xerr := x509.ParseCertificate(der)
+	if xerr == nil {
+		// crypto/x509 read and checked the whole structure: only the two algorithm OIDs are
+		// left to read, straight from its raw fields (a client's certificate is parsed on
+		// every verification, and reading it twice was a visible part of the cost).
+		if sig, pub, ok := algorithmOIDs(x); ok {
+			return &Certificate{X509: x, Algorithm: AlgorithmFromOID(pub), PublicKeyAlgorithmOID: pub, SignatureAlgorithmOID: sig}, nil
+		}
+	}
 	var outer rawCertificate
 	rest, err := asn1.Unmarshal(der, &outer)
 	if err != nil {
@@ -106,20 +118,31 @@ func ParseCertificateDER(der []byte) (*Certificate, error) {
 		PublicKeyAlgorithmOID: tbs.PublicKey.Algorithm.Algorithm,
 		SignatureAlgorithmOID: outer.SignatureAlgorithm.Algorithm,
 	}
-	x, err := x509.ParseCertificate(der)
-	if err == nil {
+	if xerr == nil {
 		c.X509 = x
 		return c, nil
 	}
 	if !c.Algorithm.IsGOST() {
-		return nil, malformed("certificate", err)
+		return nil, malformed("certificate", xerr)
 	}
 	x, ferr := x509FromTBS(der, &outer, &tbs)
 	if ferr != nil {
-		return nil, malformed("GOST certificate", fmt.Errorf("crypto/x509: %w; own reading: %w", err, ferr))
+		return nil, malformed("GOST certificate", fmt.Errorf("crypto/x509: %w; own reading: %w", xerr, ferr))
 	}
 	c.X509, c.Partial = x, true
 	return c, nil
+}
+
+// algorithmOIDs reads the outer signatureAlgorithm and the subjectPublicKeyInfo algorithm of
+// a certificate crypto/x509 has parsed.
+func algorithmOIDs(x *x509.Certificate) (sig, pub asn1.ObjectIdentifier, ok bool) {
+	outer, spkiDER := cryptobyte.String(x.Raw), cryptobyte.String(x.RawSubjectPublicKeyInfo)
+	var cert, sigAlg, spki, pubAlg cryptobyte.String
+	ok = outer.ReadASN1(&cert, casn1.SEQUENCE) && cert.SkipASN1(casn1.SEQUENCE) &&
+		cert.ReadASN1(&sigAlg, casn1.SEQUENCE) && sigAlg.ReadASN1ObjectIdentifier(&sig) &&
+		spkiDER.ReadASN1(&spki, casn1.SEQUENCE) && spki.ReadASN1(&pubAlg, casn1.SEQUENCE) &&
+		pubAlg.ReadASN1ObjectIdentifier(&pub)
+	return sig, pub, ok
 }
 
 // spkiAlgorithm tells the key family. For GOST 34.10-2015 the key OID already says 256 or 512.

@@ -234,12 +234,23 @@ func FuzzParseOCSP(f *testing.F) {
 	})
 }
 
-// FuzzNormalizeBER: no panic, and normalising is idempotent (its output is a fixed point).
+// FuzzNormalizeBER: no panic, normalising is idempotent (its output is a fixed point), and
+// the fast path (isDER: the input comes back as it is) agrees with the full re-encoding.
 func FuzzNormalizeBER(f *testing.F) {
 	f.Add(ncaFile(f, "current/tsp/tsp_token.bin"))
 	f.Add([]byte{0x30, 0x80, 0x24, 0x80, 0x04, 0x01, 0x41, 0x04, 0x01, 0x42, 0x00, 0x00, 0x00, 0x00})
 	f.Add([]byte{0x1f, 0x81, 0x00, 0x00})
+	f.Add(ncaFile(f, "current/ocsp/ocsp_response_individual_sign_2004.bin"))
+	f.Add([]byte{0x30, 0x81, 0x03, 0x02, 0x01, 0x05})             // non-minimal length
+	f.Add([]byte{0x1f, 0x80, 0x21, 0x00})                         // non-minimal tag
+	f.Add([]byte{0x24, 0x06, 0x04, 0x01, 0x41, 0x04, 0x01, 0x42}) // chunked OCTET STRING
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if isDER(data) {
+			tree, err := normalizeBERTree(data)
+			if err != nil || !bytes.Equal(tree, data) {
+				t.Fatalf("isDER accepted what the re-encoding changes: %v\n% x\n% x", err, data, tree)
+			}
+		}
 		out, err := normalizeBER(data)
 		if err != nil {
 			return

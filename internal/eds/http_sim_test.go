@@ -35,10 +35,10 @@ type nca struct {
 	ocsp, crl, node *sim.Server
 }
 
-func startNCA(t *testing.T) *nca { return startNCAAt(t, simStart) }
+func startNCA(t testing.TB) *nca { return startNCAAt(t, simStart) }
 
 // startNCAAt starts the simulated НУЦ with its clock at now.
-func startNCAAt(t *testing.T, now time.Time) *nca {
+func startNCAAt(t testing.TB, now time.Time) *nca {
 	t.Helper()
 	for _, iin := range []string{clientIIN, strangerIIN, directorIIN} {
 		if _, err := kz.ParseIIN(iin); err != nil {
@@ -65,7 +65,7 @@ func startNCAAt(t *testing.T, now time.Time) *nca {
 
 // builtin is the built-in verifier wired to the simulator over HTTP, with short timeouts so
 // that a hanging responder costs the test half a second.
-func (n *nca) builtin(t *testing.T) *eds.Builtin {
+func (n *nca) builtin(t testing.TB) *eds.Builtin {
 	t.Helper()
 	trust, err := n.sim.Trust()
 	if err != nil {
@@ -99,7 +99,7 @@ func client() ncasim.Identity {
 }
 
 // signed issues a certificate and signs doc (detached) with it now.
-func (n *nca) signed(t *testing.T, id ncasim.Identity, opts ncasim.Options, doc []byte) ([]byte, *x509.Certificate) {
+func (n *nca) signed(t testing.TB, id ncasim.Identity, opts ncasim.Options, doc []byte) ([]byte, *x509.Certificate) {
 	t.Helper()
 	cert, key, err := n.sim.Issue(id, opts)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"math/big"
+	"slices"
 	"time"
 )
 
@@ -59,6 +60,10 @@ type OCSPSingleResponse struct {
 	// the response extensions (OCSPResponse.Nonce), as НУЦ does. Both are signed.
 	Nonce    []byte
 	HasNonce bool
+	// CriticalExtension is true when one of this response's single extensions is marked
+	// critical. None is understood here, so CheckOCSPResponse refuses such an answer, as
+	// golang.org/x/crypto/ocsp does.
+	CriticalExtension bool
 }
 
 // nonceFrom finds the nonce extension. RFC 8954: its value is a DER OCTET STRING; some
@@ -125,51 +130,66 @@ const maxOCSPResponses = 64
 // ParseOCSPResponse reads a DER OCSP response of any signature algorithm, GOST included. A
 // response whose status is not successful parses with no single responses.
 func ParseOCSPResponse(raw []byte) (*OCSPResponse, error) {
-	var outer ocspResponseASN1
-	if rest, err := asn1.Unmarshal(raw, &outer); err != nil || len(rest) != 0 {
-		return nil, malformed("OCSP response", orTrailing(err))
-	}
-	r := &OCSPResponse{Raw: raw, ResponseStatus: OCSPResponseStatus(outer.Status)}
-	if r.ResponseStatus != OCSPSuccessful {
-		return r, nil
-	}
-	if !outer.Bytes.Type.Equal(oidOCSPBasic) {
-		return nil, malformed(fmt.Sprintf("OCSP response type %s is not basic", outer.Bytes.Type), nil)
-	}
-	var basic basicOCSPResponseASN1
-	if rest, err := asn1.Unmarshal(outer.Bytes.Response, &basic); err != nil || len(rest) != 0 {
-		return nil, malformed("OCSP BasicOCSPResponse", orTrailing(err))
-	}
-	var data responseDataASN1
-	if rest, err := asn1.Unmarshal(basic.TBS.FullBytes, &data); err != nil || len(rest) != 0 {
-		return nil, malformed("OCSP ResponseData", orTrailing(err))
-	}
-	r.TBSResponseData = basic.TBS.FullBytes
-	r.SignatureAlgorithm = basic.SignatureAlgorithm.Algorithm
-	r.Signature = basic.Signature.RightAlign()
-	r.ProducedAt = data.ProducedAt
-	if err := r.readResponderID(data.ResponderID); err != nil {
+	r, certs, err := parseOCSPResponse(raw)
+	if err != nil {
 		return nil, err
 	}
-	if len(data.Responses) == 0 || len(data.Responses) > maxOCSPResponses {
-		return nil, malformed(fmt.Sprintf("OCSP response with %d single responses", len(data.Responses)), nil)
-	}
-	for _, s := range data.Responses {
-		single, err := parseSingleResponse(s)
-		if err != nil {
-			return nil, err
-		}
-		r.Responses = append(r.Responses, single)
-	}
-	r.Nonce, r.HasNonce = nonceFrom(data.Extensions)
-	for _, c := range basic.Certificates {
-		cert, err := ParseCertificateDER(c.FullBytes)
+	for _, der := range certs {
+		cert, err := ParseCertificateDER(der)
 		if err != nil {
 			return nil, fmt.Errorf("OCSP responder certificate: %w", err)
 		}
 		r.Certificates = append(r.Certificates, cert)
 	}
 	return r, nil
+}
+
+// parseOCSPResponse is ParseOCSPResponse but for the embedded certificates, which it returns
+// as DER: CheckOCSPResponse knows the responder's certificate it saw before and does not parse
+// it again.
+func parseOCSPResponse(raw []byte) (*OCSPResponse, [][]byte, error) {
+	var outer ocspResponseASN1
+	if rest, err := asn1.Unmarshal(raw, &outer); err != nil || len(rest) != 0 {
+		return nil, nil, malformed("OCSP response", orTrailing(err))
+	}
+	r := &OCSPResponse{Raw: raw, ResponseStatus: OCSPResponseStatus(outer.Status)}
+	if r.ResponseStatus != OCSPSuccessful {
+		return r, nil, nil
+	}
+	if !outer.Bytes.Type.Equal(oidOCSPBasic) {
+		return nil, nil, malformed(fmt.Sprintf("OCSP response type %s is not basic", outer.Bytes.Type), nil)
+	}
+	var basic basicOCSPResponseASN1
+	if rest, err := asn1.Unmarshal(outer.Bytes.Response, &basic); err != nil || len(rest) != 0 {
+		return nil, nil, malformed("OCSP BasicOCSPResponse", orTrailing(err))
+	}
+	var data responseDataASN1
+	if rest, err := asn1.Unmarshal(basic.TBS.FullBytes, &data); err != nil || len(rest) != 0 {
+		return nil, nil, malformed("OCSP ResponseData", orTrailing(err))
+	}
+	r.TBSResponseData = basic.TBS.FullBytes
+	r.SignatureAlgorithm = basic.SignatureAlgorithm.Algorithm
+	r.Signature = basic.Signature.RightAlign()
+	r.ProducedAt = data.ProducedAt
+	if err := r.readResponderID(data.ResponderID); err != nil {
+		return nil, nil, err
+	}
+	if len(data.Responses) == 0 || len(data.Responses) > maxOCSPResponses {
+		return nil, nil, malformed(fmt.Sprintf("OCSP response with %d single responses", len(data.Responses)), nil)
+	}
+	for _, s := range data.Responses {
+		single, err := parseSingleResponse(s)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Responses = append(r.Responses, single)
+	}
+	r.Nonce, r.HasNonce = nonceFrom(data.Extensions)
+	certs := make([][]byte, 0, len(basic.Certificates))
+	for _, c := range basic.Certificates {
+		certs = append(certs, c.FullBytes)
+	}
+	return r, certs, nil
 }
 
 func (r *OCSPResponse) readResponderID(id asn1.RawValue) error {
@@ -203,6 +223,7 @@ func parseSingleResponse(s singleResponseASN1) (OCSPSingleResponse, error) {
 		NextUpdate: s.NextUpdate,
 	}
 	out.Nonce, out.HasNonce = nonceFrom(s.Extensions)
+	out.CriticalExtension = slices.ContainsFunc(s.Extensions, func(e pkix.Extension) bool { return e.Critical })
 	if out.CertID.SerialNumber == nil {
 		return out, malformed("OCSP CertID without serial", nil)
 	}

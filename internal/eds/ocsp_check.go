@@ -3,13 +3,10 @@ package eds
 import (
 	"bytes"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"math/big"
 	"slices"
 	"time"
-
-	"golang.org/x/crypto/ocsp"
 )
 
 // DefaultOCSPMaxAge is how old an OCSP thisUpdate may be when OCSPCheck.MaxAge is zero. With
@@ -37,6 +34,12 @@ type OCSPCheck struct {
 // internalError answer is both ErrRevocationUnknown and ErrUnreachable (so a CRL may be
 // consulted). The evidence keeps raw as received whatever the outcome.
 func CheckOCSPResponse(raw []byte, want OCSPCheck) (RevocationEvidence, error) {
+	return checkOCSPResponse(raw, want, nil)
+}
+
+// checkOCSPResponse is CheckOCSPResponse with the delegated responders already verified as
+// certified by the issuer (nil: none); OCSPThenCRL keeps them between checks.
+func checkOCSPResponse(raw []byte, want OCSPCheck, responders *responderCache) (RevocationEvidence, error) {
 	ev := RevocationEvidence{
 		Source: SourceOCSP, Status: StatusUnknown, CheckedAt: want.Now,
 		Request: bytes.Clone(want.Request), Nonce: bytes.Clone(want.Nonce), Response: bytes.Clone(raw),
@@ -47,7 +50,11 @@ func CheckOCSPResponse(raw []byte, want OCSPCheck) (RevocationEvidence, error) {
 	if want.Serial == nil || want.Issuer == nil || len(want.Nonce) == 0 {
 		return refuse("no serial, issuer or nonce to check against")
 	}
-	resp, err := ParseOCSPResponse(raw)
+	resp, certs, err := parseOCSPResponse(raw)
+	if err != nil {
+		return refuse("%w", err)
+	}
+	responderVerified, err := responderCertificates(resp, certs, want.Issuer, responders)
 	if err != nil {
 		return refuse("%w", err)
 	}
@@ -71,13 +78,16 @@ func CheckOCSPResponse(raw []byte, want OCSPCheck) (RevocationEvidence, error) {
 		// What the response claims, recorded even if it cannot be authenticated below.
 		ev.Status, ev.RevokedAt, ev.Reason = single.Status, single.RevokedAt, single.RevocationReason
 	}
+	if single.CriticalExtension {
+		return refuse("the response for the certificate has a critical extension")
+	}
 	if !single.CertID.MatchesIssuer(want.Issuer) {
 		return refuse("the response names a certificate of another issuer")
 	}
 	if a := AlgorithmFromOID(resp.SignatureAlgorithm); a.IsGOST() {
 		return refuse("%w", &NeedsExternalVerifierError{What: "OCSP response", Algorithm: a, OID: resp.SignatureAlgorithm})
 	}
-	if err := checkOCSPSignature(raw, resp, single, want); err != nil {
+	if err := checkOCSPSignature(resp, want.Issuer, responderVerified, responders); err != nil {
 		return refuse("%w", err)
 	}
 	nonce, hasNonce := resp.Nonce, resp.HasNonce
@@ -101,31 +111,6 @@ func CheckOCSPResponse(raw []byte, want OCSPCheck) (RevocationEvidence, error) {
 		return ev, &RevokedError{Serial: want.Serial, RevokedAt: single.RevokedAt, Reason: single.RevocationReason, Source: SourceOCSP}
 	}
 	return refuse("the responder does not know the certificate")
-}
-
-// checkOCSPSignature verifies the response with golang.org/x/crypto/ocsp, which checks the
-// signature and, for a delegated responder, that the issuer signed the responder certificate;
-// it then checks what that package leaves out: the responder's OCSPSigning purpose and its
-// validity when the response was produced, and that both parsers read the same status.
-func checkOCSPSignature(raw []byte, resp *OCSPResponse, single OCSPSingleResponse, want OCSPCheck) error {
-	xr, err := ocsp.ParseResponseForCert(raw, &x509.Certificate{SerialNumber: want.Serial}, want.Issuer)
-	if err != nil {
-		return fmt.Errorf("signature: %w", err)
-	}
-	if xr.Certificate != nil && !bytes.Equal(xr.Certificate.Raw, want.Issuer.Raw) {
-		r := xr.Certificate
-		if !slices.Contains(r.ExtKeyUsage, x509.ExtKeyUsageOCSPSigning) {
-			return errors.New("the responder certificate is not for OCSP signing")
-		}
-		if resp.ProducedAt.Before(r.NotBefore) || resp.ProducedAt.After(r.NotAfter) {
-			return errors.New("the responder certificate was not valid when the response was produced")
-		}
-	}
-	statusOf := map[int]RevocationStatus{ocsp.Good: StatusGood, ocsp.Revoked: StatusRevoked, ocsp.Unknown: StatusUnknown}
-	if statusOf[xr.Status] != single.Status || !xr.ThisUpdate.Equal(single.ThisUpdate) {
-		return errors.New("the response reads differently to two parsers")
-	}
-	return nil
 }
 
 // checkOCSPFreshness refuses a response from the future, past its nextUpdate, or older than

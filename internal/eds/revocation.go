@@ -88,6 +88,10 @@ type OCSPThenCRL struct {
 	Skew time.Duration
 	// Hash is the CertID hash; 0 means SHA-256, which НУЦ's responder uses.
 	Hash crypto.Hash
+
+	// responders spares re-checking the issuer's signature on the responder certificate
+	// every response carries (see verified_cache.go); the response itself is checked every time.
+	responders responderCache
 }
 
 // nonceSize is the length of the OCSP nonces this package sends (RFC 8954 allows 1–32 bytes).
@@ -117,10 +121,10 @@ func (c *OCSPThenCRL) CheckRevocation(ctx context.Context, cert, issuer *x509.Ce
 	raw, err := c.OCSP.FetchOCSP(ctx, cert, req)
 	var ev RevocationEvidence
 	if err == nil {
-		ev, err = CheckOCSPResponse(raw, OCSPCheck{
+		ev, err = checkOCSPResponse(raw, OCSPCheck{
 			Serial: cert.SerialNumber, Issuer: issuer, Request: req, Nonce: nonce,
 			Now: at, MaxAge: c.MaxAge, Skew: c.Skew,
-		})
+		}, &c.responders)
 		if !errors.Is(err, ErrUnreachable) {
 			return ev, err
 		}

@@ -75,6 +75,9 @@ type BuiltinConfig struct {
 // RevocationChecker. It refuses GOST signatures with ErrNeedsExternalVerifier.
 type Builtin struct {
 	cfg BuiltinConfig
+	// chains spares re-checking the CA signatures of a chain already verified (see
+	// verified_cache.go); validity and revocation are still checked on every call.
+	chains *chainCache
 }
 
 var _ Verifier = (*Builtin)(nil)
@@ -96,7 +99,7 @@ func NewBuiltin(cfg BuiltinConfig) (*Builtin, error) {
 	if cfg.ClockSkew <= 0 {
 		cfg.ClockSkew = DefaultClockSkew
 	}
-	return &Builtin{cfg: cfg}, nil
+	return &Builtin{cfg: cfg, chains: newChainCache()}, nil
 }
 
 // Verify checks, in order: the signature covers the exact document (VerifyCMS); the signing
@@ -125,7 +128,7 @@ func (b *Builtin) Verify(ctx context.Context, req VerifyRequest) (Evidence, erro
 	if err := CheckSigningTime(res.SigningTime, now, b.cfg.MaxSignatureAge, b.cfg.ClockSkew); err != nil {
 		return ev, err
 	}
-	chain, err := VerifyChain(res.Signer, res.SignedData.Certificates, b.cfg.Trust, res.SigningTime)
+	chain, err := b.chains.verify(res.Signer, res.SignedData.Certificates, b.cfg.Trust, res.SigningTime)
 	if err != nil {
 		return ev, err
 	}

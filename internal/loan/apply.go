@@ -82,7 +82,9 @@ func (s *Service) Apply(ctx context.Context, clientID string, a Application) (Lo
 	}
 	var l Loan
 	var offers []Offer
-	err := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+	// Only an insert of a new row: nothing read here can be made untrue by a concurrent write
+	// that matters to it, so READ COMMITTED is enough.
+	err := s.guarded(ctx, func(ctx context.Context, tx *store.Tx) error {
 		c, err := s.Clients.Find(ctx, tx, clientID)
 		if err != nil {
 			return err

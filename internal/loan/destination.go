@@ -46,9 +46,13 @@ func (s *Service) SetPayout(ctx context.Context, clientID, id string, r PayoutRe
 		return Loan{}, err
 	}
 	var c client.Client
-	if err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
-		if _, err := s.owned(ctx, tx, clientID, id); err != nil {
+	var l Loan
+	if err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
+		if l, err = s.owned(ctx, tx, clientID, id); err != nil {
 			return err
+		}
+		if l.Status != Draft {
+			return errWrongStatus(l.Status, "change how the money is provided")
 		}
 		c, err = s.Clients.Find(ctx, tx, clientID)
 		return err
@@ -94,14 +98,8 @@ func (s *Service) SetPayout(ctx context.Context, clientID, id string, r PayoutRe
 		}
 		p.RefinancedLoanID = r.RefinancedLoanID
 	}
-	var l Loan
-	err = s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
-		if l, err = s.owned(ctx, tx, clientID, id); err != nil {
-			return err
-		}
-		if l.Status != Draft {
-			return errWrongStatus(l.Status, "change how the money is provided")
-		}
+	// The loan as read above; the UPDATE re-checks that it is still this client's draft.
+	err = s.guarded(ctx, func(ctx context.Context, tx *store.Tx) error {
 		if err := s.checkPayoutTarget(ctx, tx, l, p); err != nil {
 			return err
 		}
@@ -116,15 +114,15 @@ func (s *Service) SetPayout(ctx context.Context, clientID, id string, r PayoutRe
 			refinanced = p.RefinancedLoanID
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE loan SET payout_kind = $1, payout_iban_sealed = $2, card_token = $3, card_masked = $4,
-			merchant_id = $5, refinanced_loan_id = $6, updated_at = $7 WHERE id = $8 AND status = 'draft'`,
-			string(p.Kind), sealed, p.CardToken, p.CardMasked, p.MerchantID, refinanced, tx.Now().UnixMicro(), l.ID)
+			merchant_id = $5, refinanced_loan_id = $6, updated_at = $7 WHERE id = $8 AND client_id = $9 AND status = 'draft'`,
+			string(p.Kind), sealed, p.CardToken, p.CardMasked, p.MerchantID, refinanced, tx.Now().UnixMicro(), l.ID, clientID)
 		if err != nil {
 			return fmt.Errorf("set payout: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fault.New(fault.ErrConflict, "loan_moved", "The loan changed meanwhile; reload it.")
 		}
-		l.Payout = p
+		l.Payout, l.UpdatedAt = p, tx.Now()
 		return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.payout_chosen", ObjectType: "loan", ObjectID: l.ID,
 			Reason: "the client chose how to receive the money", Change: map[string]any{"kind": string(p.Kind),
 				"card": p.CardMasked, "merchant_id": p.MerchantID, "refinanced_loan_id": p.RefinancedLoanID}})

@@ -109,28 +109,21 @@ func (s *Service) payoutOf(ctx context.Context, tx *store.Tx, l Loan) (Payout, e
 // Paid is the payouts' hook: the money has left; the loan is disbursed, in the transaction
 // that settles the order.
 func (s *Service) Paid(ctx context.Context, tx *store.Tx, o payout.Order) error {
-	l, err := s.load(ctx, tx, o.Reference)
-	if err != nil {
+	// The order's reference is the loan; the move's guard is all that needs checking.
+	if err := move(ctx, tx, o.Reference, Disbursing, Disbursed, "disbursed_at = $3", tx.Now().UnixMicro()); err != nil {
 		return err
 	}
-	if err := move(ctx, tx, l.ID, Disbursing, Disbursed, "disbursed_at = $3", tx.Now().UnixMicro()); err != nil {
-		return err
-	}
-	return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.disbursed", ObjectType: "loan", ObjectID: l.ID,
+	return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.disbursed", ObjectType: "loan", ObjectID: o.Reference,
 		Reason: "the payout settled", Change: map[string]any{"payout_order_id": o.ID, "bank_id": o.BankID, "amount": int64(o.Amount)}})
 }
 
 // PayoutFailed is the payouts' hook for an order the bank refused for good (the account is
 // not the client's, R9.3): no money left, and the loan says why.
 func (s *Service) PayoutFailed(ctx context.Context, tx *store.Tx, o payout.Order) error {
-	l, err := s.load(ctx, tx, o.Reference)
-	if err != nil {
+	if err := move(ctx, tx, o.Reference, Disbursing, PayoutFailed, "status_reason = $3", o.Reason); err != nil {
 		return err
 	}
-	if err := move(ctx, tx, l.ID, Disbursing, PayoutFailed, "status_reason = $3", o.Reason); err != nil {
-		return err
-	}
-	return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.payout_failed", ObjectType: "loan", ObjectID: l.ID,
+	return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.payout_failed", ObjectType: "loan", ObjectID: o.Reference,
 		Reason: "the payout failed; no money left", Change: map[string]any{"payout_order_id": o.ID, "reason": o.Reason}})
 }
 

@@ -57,19 +57,47 @@ func documentAAD(id string) []byte { return vault.AAD("loan_document", "content"
 // addDocument keeps a document as sent or received, sealed (R37), with the SHA-256 of the
 // bytes themselves (R11, R12).
 func (s *Service) addDocument(ctx context.Context, tx *store.Tx, loanID, kind string, dir Direction, contentType string, content []byte) (Document, error) {
-	d := Document{ID: newID(), LoanID: loanID, Kind: kind, Direction: dir, ContentType: contentType, Content: content,
-		Size: int64(len(content)), At: tx.Now()}
-	sum := sha256.Sum256(content)
-	d.SHA256 = sum[:]
-	sealed, err := s.vault.Seal(content, documentAAD(d.ID))
+	docs, err := s.addDocuments(ctx, tx, loanID, newDocument{kind, dir, contentType, content})
 	if err != nil {
-		return Document{}, fmt.Errorf("seal %s: %w", kind, err)
+		return Document{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO loan_document (id, loan_id, kind, direction, content_type, content, sha256, size, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, d.ID, loanID, kind, string(dir), contentType, sealed, d.SHA256, d.Size, d.At.UnixMicro()); err != nil {
-		return Document{}, fmt.Errorf("keep %s: %w", kind, err)
+	return docs[0], nil
+}
+
+// newDocument is a document to keep.
+type newDocument struct {
+	kind        string
+	dir         Direction
+	contentType string
+	content     []byte
+}
+
+// addDocuments keeps documents of loanID as addDocument does, in one statement.
+func (s *Service) addDocuments(ctx context.Context, tx *store.Tx, loanID string, docs ...newDocument) ([]Document, error) {
+	out := make([]Document, len(docs))
+	q := []byte(`INSERT INTO loan_document (id, loan_id, kind, direction, content_type, content, sha256, size, at) VALUES `)
+	args := make([]any, 0, 9*len(docs))
+	for i, n := range docs {
+		d := Document{ID: newID(), LoanID: loanID, Kind: n.kind, Direction: n.dir, ContentType: n.contentType, Content: n.content,
+			Size: int64(len(n.content)), At: tx.Now()}
+		sum := sha256.Sum256(n.content)
+		d.SHA256 = sum[:]
+		sealed, err := s.vault.Seal(n.content, documentAAD(d.ID))
+		if err != nil {
+			return nil, fmt.Errorf("seal %s: %w", n.kind, err)
+		}
+		if i > 0 {
+			q = append(q, ", "...)
+		}
+		k := len(args)
+		q = fmt.Appendf(q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6, k+7, k+8, k+9)
+		args = append(args, d.ID, loanID, n.kind, string(n.dir), n.contentType, sealed, d.SHA256, d.Size, d.At.UnixMicro())
+		out[i] = d
 	}
-	return d, nil
+	if _, err := tx.ExecContext(ctx, string(q), args...); err != nil {
+		return nil, fmt.Errorf("keep %s: %w", docs[0].kind, err)
+	}
+	return out, nil
 }
 
 // ErrTampered refuses a document whose bytes no longer match the hash kept when it was made
@@ -179,24 +207,26 @@ func (s *Service) Contract(ctx context.Context, clientID, id, lang string) (Docu
 		return Document{}, fault.Field("lang", "must be ru or kk")
 	}
 	var d Document
-	sent := true
-	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
-		l, err := s.owned(ctx, tx, clientID, id)
-		if err != nil {
+	var l Loan
+	var rendered contract.Document
+	err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
+		var err error
+		if l, err = s.owned(ctx, tx, clientID, id); err != nil {
 			return err
 		}
 		if l.ContractTerms == "" {
 			return errNotIssued
 		}
-		if copyID(l, lang) == "" {
-			sent = false
-			return nil
+		if copyID(l, lang) != "" {
+			d, err = s.contractCopy(ctx, tx, l, lang)
+			return err
 		}
-		d, err = s.contractCopy(ctx, tx, l, lang)
+		// The first view: rendered here, outside any transaction, and kept below.
+		rendered, err = s.render(ctx, tx, l, contract.Lang(lang))
 		return err
 	})
-	if err == nil && !sent {
-		d, err = s.sendCopy(ctx, clientID, id, lang)
+	if err == nil && d.ID == "" {
+		d, err = s.sendCopy(ctx, l, lang, rendered)
 	}
 	return d, s.alertTampered(ctx, err)
 }
@@ -211,37 +241,45 @@ func copyID(l Loan, lang string) string {
 	return l.ContractDocRu
 }
 
-// sendCopy renders l's copy in lang and keeps it as sent, once: a concurrent first view
-// keeps the copy the other wrote.
-func (s *Service) sendCopy(ctx context.Context, clientID, id, lang string) (Document, error) {
+// errCopyKept says that another request kept the copy first, or the contract changed.
+var errCopyKept = errors.New("the contract copy was kept meanwhile")
+
+// sendCopy keeps the copy of l's contract in lang, rendered from l's facts, as sent — once:
+// the UPDATE keeps it only if no copy was kept meanwhile and the facts are the ones rendered
+// from; otherwise the copy kept first is shown.
+func (s *Service) sendCopy(ctx context.Context, l Loan, lang string, rendered contract.Document) (Document, error) {
 	var d Document
-	err := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
-		l, err := s.owned(ctx, tx, clientID, id)
-		if err != nil {
-			return err
-		}
-		if copyID(l, lang) != "" {
-			d, err = s.contractCopy(ctx, tx, l, lang)
-			return err
-		}
-		rendered, err := s.render(ctx, tx, l, contract.Lang(lang))
-		if err != nil {
-			return err
-		}
+	err := s.guarded(ctx, func(ctx context.Context, tx *store.Tx) error {
+		var err error
 		if d, err = s.addDocument(ctx, tx, l.ID, "contract_"+lang, Sent, pdfType, rendered.Bytes); err != nil {
 			return err
 		}
 		column := "contract_doc_" + lang // one of two fixed names, never input
-		res, err := tx.ExecContext(ctx, `UPDATE loan SET `+column+` = $1, updated_at = $2 WHERE id = $3 AND `+column+` = ''`, d.ID, tx.Now().UnixMicro(), l.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE loan SET `+column+` = $1, updated_at = $2 WHERE id = $3 AND `+column+` = '' AND contract_terms = $4`,
+			d.ID, tx.Now().UnixMicro(), l.ID, l.ContractTerms)
 		if err != nil {
 			return fmt.Errorf("keep contract copy: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return fault.New(fault.ErrConflict, "loan_moved", "The loan changed meanwhile; reload it.")
+			return errCopyKept
 		}
 		return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.contract_sent", ObjectType: "loan", ObjectID: l.ID,
 			Reason: "the client opened the contract (R7.3)", Change: map[string]any{"lang": lang, "document_id": d.ID,
 				"sha256": hex.EncodeToString(d.SHA256), "template": rendered.Template}})
+	})
+	if !errors.Is(err, errCopyKept) {
+		return d, err
+	}
+	err = s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+		cur, err := s.owned(ctx, tx, l.ClientID, l.ID)
+		if err != nil {
+			return err
+		}
+		if copyID(cur, lang) == "" {
+			return fault.New(fault.ErrConflict, "loan_moved", "The loan changed meanwhile; reload it.")
+		}
+		d, err = s.contractCopy(ctx, tx, cur, lang)
+		return err
 	})
 	return d, err
 }

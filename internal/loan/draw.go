@@ -52,7 +52,7 @@ func (s *Service) Draw(ctx context.Context, clientID, lineID string, amount mone
 		if err := s.insert(ctx, tx, l, "loan.draw_requested", "a draw under the credit line"); err != nil {
 			return err
 		}
-		if err := s.issueContract(ctx, tx, l); err != nil {
+		if err := s.issueContract(ctx, tx, l, c); err != nil {
 			return err
 		}
 		l, err = s.load(ctx, tx, l.ID)

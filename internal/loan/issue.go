@@ -35,8 +35,8 @@ type contractFacts struct {
 // issueContract fixes l's contract — the facts above with the current template — and offers
 // it for signing (R8.1-1, R7.3). Each language copy is rendered and kept as a sent document
 // when the client first opens it (Contract), so what is kept is what was sent, when it was.
-func (s *Service) issueContract(ctx context.Context, tx *store.Tx, l Loan) error {
-	facts, err := s.factsOf(ctx, tx, l)
+func (s *Service) issueContract(ctx context.Context, tx *store.Tx, l Loan, c client.Client) error {
+	facts, err := s.factsOf(ctx, tx, l, c)
 	if err != nil {
 		return err
 	}
@@ -53,12 +53,8 @@ func (s *Service) issueContract(ctx context.Context, tx *store.Tx, l Loan) error
 			"terms_sha256": hex.EncodeToString(sum[:])}})
 }
 
-// factsOf gathers the contract facts of l as of tx.
-func (s *Service) factsOf(ctx context.Context, tx *store.Tx, l Loan) (contractFacts, error) {
-	c, err := s.Clients.Find(ctx, tx, l.ClientID)
-	if err != nil {
-		return contractFacts{}, err
-	}
+// factsOf gathers the contract facts of l of client c as of tx.
+func (s *Service) factsOf(ctx context.Context, tx *store.Tx, l Loan, c client.Client) (contractFacts, error) {
 	mfo, err := org.Find(ctx, tx)
 	if err != nil {
 		return contractFacts{}, fmt.Errorf("contract: the MFO's details: %w", err)

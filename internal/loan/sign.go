@@ -47,7 +47,7 @@ func (s *Service) Sign(ctx context.Context, clientID, id string, r SignRequest) 
 	var l, signed Loan
 	var c client.Client
 	var shown Document
-	err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
 		var err error
 		if l, err = s.owned(ctx, tx, clientID, id); err != nil {
 			return err
@@ -64,8 +64,9 @@ func (s *Service) Sign(ctx context.Context, clientID, id string, r SignRequest) 
 	if err != nil {
 		return Loan{}, s.alertTampered(ctx, err)
 	}
-	// The transaction below may run more than once; it compares with what was shown.
-	shownDoc, shownTerms := shown.ID, l.ContractTerms
+	// The transaction below relies on the loan as read above: what signing reads of it does
+	// not change once offered, and the final move re-checks that it is still offered with
+	// the contract and the copy that were shown.
 	var ev eds.Evidence
 	switch {
 	case len(r.Signature) > 0:
@@ -76,13 +77,6 @@ func (s *Service) Sign(ctx context.Context, clientID, id string, r SignRequest) 
 		return Loan{}, fault.Field("signature", "is required: sign the contract with your EDS (R9.1)")
 	}
 	err = s.exclusive(ctx, clientID, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := s.owned(ctx, tx, clientID, id)
-		if err != nil {
-			return err
-		}
-		if cur.Status != Offered || copyID(cur, r.Lang) != shownDoc || cur.ContractTerms != shownTerms {
-			return errWrongStatus(cur.Status, "be signed")
-		}
 		if err := s.Biometrics.Spend(ctx, tx, r.BiometricCheckID, c.IIN, s.cfg.BiometricMaxAge, "loan_signing", id); err != nil {
 			return err
 		}
@@ -91,7 +85,14 @@ func (s *Service) Sign(ctx context.Context, clientID, id string, r SignRequest) 
 				return err
 			}
 		}
-		signed, err = s.conclude(ctx, tx, cur, c, r.Lang, shown.SHA256, r.BiometricCheckID)
+		var err error
+		signed, err = s.conclude(ctx, tx, l, c, r.Lang, shown, r.BiometricCheckID)
+		if fault.Code(err) == "loan_moved" {
+			// Signed, cancelled or re-issued meanwhile: say what it is now.
+			if cur, rerr := s.load(ctx, tx, id); rerr == nil {
+				return errWrongStatus(cur.Status, "be signed")
+			}
+		}
 		return err
 	})
 	if err != nil {
@@ -103,9 +104,7 @@ func (s *Service) Sign(ctx context.Context, clientID, id string, r SignRequest) 
 
 // keepSignature keeps a CMS signature as received and its revocation evidence (R34).
 func (s *Service) keepSignature(ctx context.Context, tx *store.Tx, loanID, kind string, sig []byte, ev eds.Evidence) error {
-	if _, err := s.addDocument(ctx, tx, loanID, kind, Received, "application/pkcs7-signature", sig); err != nil {
-		return err
-	}
+	docs := []newDocument{{kind, Received, "application/pkcs7-signature", sig}}
 	typ, body := "application/ocsp-response", ev.Revocation.Response
 	switch {
 	case len(ev.BackendResponse) > 0:
@@ -113,15 +112,16 @@ func (s *Service) keepSignature(ctx context.Context, tx *store.Tx, loanID, kind 
 	case ev.Revocation.Source == eds.SourceCRL:
 		typ = "application/pkix-crl"
 	}
-	if len(body) == 0 {
-		return nil
+	if len(body) > 0 {
+		docs = append(docs, newDocument{DocSignatureRevocation, Received, typ, body})
 	}
-	_, err := s.addDocument(ctx, tx, loanID, DocSignatureRevocation, Received, typ, body)
+	_, err := s.addDocuments(ctx, tx, loanID, docs...)
 	return err
 }
 
 // conclude records the signing of l and decides where it goes next (R9-1).
-func (s *Service) conclude(ctx context.Context, tx *store.Tx, l Loan, c client.Client, lang string, signed []byte, checkID string) (Loan, error) {
+func (s *Service) conclude(ctx context.Context, tx *store.Tx, l Loan, c client.Client, lang string, shown Document, checkID string) (Loan, error) {
+	signed := shown.SHA256
 	now := tx.Now()
 	day := today(tx).String()
 	others, err := sameDayTotal(ctx, tx, l.ClientID, day, l.ID)
@@ -175,7 +175,11 @@ func (s *Service) conclude(ctx context.Context, tx *store.Tx, l Loan, c client.C
 		set += fmt.Sprintf(", payout_order_id = $%d", len(args)+3)
 		args = append(args, l.PayoutOrderID)
 	}
-	if err := move(ctx, tx, l.ID, Offered, next, set, args...); err != nil {
+	// Still offered with the contract and the copy shown: nothing was re-issued meanwhile.
+	n := len(args)
+	where := fmt.Sprintf("contract_terms = $%d AND contract_doc_%s = $%d", n+3, lang, n+4) // lang is ru or kk, checked when the copy was opened
+	args = append(args, l.ContractTerms, shown.ID)
+	if err := moveIf(ctx, tx, l.ID, Offered, next, set, where, args...); err != nil {
 		return Loan{}, err
 	}
 	l.Status, l.SignedLang, l.SignedSHA256, l.SignedAt, l.Cooling, l.CoolingReason = next, lang, signed, now, cooling, why

@@ -73,6 +73,12 @@ func errWrongStatus(s Status, act string) error {
 // status it was read in. It refuses a move the table does not have; a loan that moved meanwhile
 // is a conflict.
 func move(ctx context.Context, tx *store.Tx, id string, from, to Status, set string, args ...any) error {
+	return moveIf(ctx, tx, id, from, to, set, "", args...)
+}
+
+// moveIf is move with more conditions the row must meet (where, over args like set): what
+// the caller read before and relies on, re-checked by the UPDATE instead of a second read.
+func moveIf(ctx context.Context, tx *store.Tx, id string, from, to Status, set, where string, args ...any) error {
 	if !from.CanBecome(to) {
 		return fmt.Errorf("loan %s: no transition %s → %s", id, from, to)
 	}
@@ -82,6 +88,9 @@ func move(ctx context.Context, tx *store.Tx, id string, from, to Status, set str
 	}
 	n := len(args)
 	q += fmt.Sprintf(" WHERE id = $%d AND status = $%d", n+3, n+4)
+	if where != "" {
+		q += " AND " + where
+	}
 	all := append([]any{string(to), tx.Now().UnixMicro()}, args...)
 	all = append(all, id, string(from))
 	res, err := tx.ExecContext(ctx, q, all...)
@@ -96,6 +105,14 @@ func move(ctx context.Context, tx *store.Tx, id string, from, to Status, set str
 	return nil
 }
 
+// guarded runs fn at READ COMMITTED on PostgreSQL: for work whose writes are all guarded —
+// a loan's moves by its status (move, moveIf), inserts by their keys — so that nothing it
+// relies on can have changed unseen, without SERIALIZABLE's predicate locks and their cost
+// on every statement.
+func (s *Service) guarded(ctx context.Context, fn func(ctx context.Context, tx *store.Tx) error) error {
+	return s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, fn)
+}
+
 // exclusive runs fn in a transaction that holds the client's row lock: every act that
 // decides the cooling-off or moves money for a client takes it first, so the same-day total
 // of R9-1.2 read inside cannot change until it commits. The loan's own moves stay guarded
@@ -103,7 +120,7 @@ func move(ctx context.Context, tx *store.Tx, id string, from, to Status, set str
 // than SERIALIZABLE, whose page-level predicate locks made concurrent signings of different
 // clients abort each other; SQLite runs one writer at a time anyway.
 func (s *Service) exclusive(ctx context.Context, clientID string, fn func(ctx context.Context, tx *store.Tx) error) error {
-	return s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
+	return s.guarded(ctx, func(ctx context.Context, tx *store.Tx) error {
 		if tx.Engine() == store.Postgres {
 			var id string
 			if err := tx.QueryRowContext(ctx, `SELECT id FROM client WHERE id = $1 FOR UPDATE`, clientID).Scan(&id); err != nil {

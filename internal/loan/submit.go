@@ -22,8 +22,9 @@ func (s *Service) Submit(ctx context.Context, clientID, id string) (Loan, error)
 		return Loan{}, errors.New("loan: underwriting not attached")
 	}
 	var l Loan
+	var c client.Client
 	var req underwriting.Request
-	err := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := s.guarded(ctx, func(ctx context.Context, tx *store.Tx) error {
 		var err error
 		if l, err = s.owned(ctx, tx, clientID, id); err != nil {
 			return err
@@ -38,8 +39,7 @@ func (s *Service) Submit(ctx context.Context, clientID, id string) (Loan, error)
 		if pay.Kind == PayoutNone {
 			return fault.Field("payout_kind", "choose how to receive the money before submitting (R8.6)")
 		}
-		c, err := s.Clients.Find(ctx, tx, clientID)
-		if err != nil {
+		if c, err = s.Clients.Find(ctx, tx, clientID); err != nil {
 			return err
 		}
 		if err := activeClient(c); err != nil {
@@ -58,10 +58,12 @@ func (s *Service) Submit(ctx context.Context, clientID, id string) (Loan, error)
 	if err != nil {
 		return Loan{}, err
 	}
-	d, err := s.assess.Assess(ctx, req)
+	// Decided, called back in the decision's transaction, takes the loan and the client as read
+	// here instead of reading them again: its move is guarded by the status they were read in.
+	d, err := s.assess.Assess(withSubmitted(ctx, l, c), req)
 	if err != nil {
 		// No decision: back to draft, recorded, and the reason returned.
-		if berr := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+		if berr := s.guarded(ctx, func(ctx context.Context, tx *store.Tx) error {
 			if err := move(ctx, tx, l.ID, Assessing, Draft, "status_reason = $3", "assessment_failed"); err != nil {
 				return err
 			}
@@ -78,6 +80,27 @@ func (s *Service) Submit(ctx context.Context, clientID, id string) (Loan, error)
 		l.StatusReason = joinCodes(reasonCodes(d))
 	}
 	return l, nil
+}
+
+// submittedKey carries the loan and client Submit read to its Decided hook.
+type submittedKey struct{}
+
+type submitted struct {
+	loan   Loan
+	client client.Client
+}
+
+func withSubmitted(ctx context.Context, l Loan, c client.Client) context.Context {
+	return context.WithValue(ctx, submittedKey{}, submitted{loan: l, client: c})
+}
+
+// submittedIn returns what Submit carried for application id, if it did.
+func submittedIn(ctx context.Context, id string) (Loan, client.Client, bool) {
+	v, ok := ctx.Value(submittedKey{}).(submitted)
+	if !ok || v.loan.ID != id {
+		return Loan{}, client.Client{}, false
+	}
+	return v.loan, v.client, true
 }
 
 // statusOf is where a decision puts a loan.
@@ -127,14 +150,20 @@ func (s *Service) requestOf(ctx context.Context, tx *store.Tx, l Loan, c client.
 // Decided is underwriting's hook: it moves the loan in the decision's transaction. Approval
 // issues the contract at once, so an approved loan always has its contract to show (R7.3).
 func (s *Service) Decided(ctx context.Context, tx *store.Tx, d underwriting.Decision) error {
-	l, err := s.load(ctx, tx, d.ApplicationID)
-	if err != nil {
-		return err
+	l, c, carried := submittedIn(ctx, d.ApplicationID)
+	if !carried {
+		var err error
+		if l, err = s.load(ctx, tx, d.ApplicationID); err != nil {
+			return err
+		}
+		if c, err = s.Clients.Find(ctx, tx, l.ClientID); err != nil {
+			return err
+		}
 	}
 	codes := reasonCodes(d)
 	switch d.Outcome {
 	case underwriting.Approved:
-		return s.issueContract(ctx, tx, l)
+		return s.issueContract(ctx, tx, l, c)
 	case underwriting.Refused:
 		if err := move(ctx, tx, l.ID, l.Status, Refused, "status_reason = $3", joinCodes(codes)); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"nesie.kz/nesie/internal/audit"
@@ -92,16 +93,7 @@ func (s *Service) Enqueue(ctx context.Context, tx *store.Tx, o Order) (Order, er
 	if err := o.validate(); err != nil {
 		return Order{}, err
 	}
-	existing, err := s.ByReference(ctx, tx, o.Reference)
-	switch {
-	case err == nil:
-		if !existing.sameAs(o) {
-			return Order{}, fault.New(fault.ErrConflict, "payout_reference_conflict", "A different payout is already recorded for this contract.")
-		}
-		return existing, nil
-	case !errors.Is(err, fault.ErrNotFound):
-		return Order{}, err
-	}
+	var err error
 	if o.ID == "" {
 		if o.ID, err = newID(); err != nil {
 			return Order{}, err
@@ -117,10 +109,12 @@ func (s *Service) Enqueue(ctx context.Context, tx *store.Tx, o Order) (Order, er
 	if err != nil {
 		return Order{}, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO payout_order
+	// The insert comes first and the reference's key decides: nothing is read unless an order
+	// is already there (a double click or a retry), and then it is compared.
+	res, err := tx.ExecContext(ctx, `INSERT INTO payout_order
 		(id, reference, client_id, beneficiary_sealed, amount, kind, dest_kind, dest_iban_sealed, dest_card_token_sealed,
 		 biometric_check_id, status, due_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT (reference) DO NOTHING`,
 		o.ID, o.Reference, o.ClientID, sealed.beneficiary, int64(o.Amount), string(o.Kind), string(o.To.Kind),
 		sealed.iban, sealed.token, o.BiometricCheckID, string(o.Status), now.UnixMicro())
 	if store.IsUniqueViolation(err) {
@@ -128,6 +122,18 @@ func (s *Service) Enqueue(ctx context.Context, tx *store.Tx, o Order) (Order, er
 	}
 	if err != nil {
 		return Order{}, fmt.Errorf("payout: insert order: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return Order{}, err
+	} else if n == 0 {
+		existing, err := s.ByReference(ctx, tx, o.Reference)
+		if err != nil {
+			return Order{}, err
+		}
+		if !existing.sameAs(o) {
+			return Order{}, fault.New(fault.ErrConflict, "payout_reference_conflict", "A different payout is already recorded for this contract.")
+		}
+		return existing, nil
 	}
 	if err := s.trail.Record(ctx, tx, audit.Event{Action: "payout.enqueued", ObjectType: "payout_order", ObjectID: o.ID, Change: o.auditView()}); err != nil {
 		return Order{}, err
@@ -170,7 +176,17 @@ func (s *Service) findBy(ctx context.Context, tx *store.Tx, column, value string
 	return o, err
 }
 
-func (s *Service) scanOrder(row interface{ Scan(...any) error }) (Order, error) {
+// prefixed qualifies each of the comma-separated columns with prefix ("o.").
+func prefixed(prefix, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		parts[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// scanOrder reads one row of orderColumns, and into extra what the row has after them.
+func (s *Service) scanOrder(row interface{ Scan(...any) error }, extra ...any) (Order, error) {
 	var (
 		o                     Order
 		sealed                sealedOrder
@@ -178,8 +194,8 @@ func (s *Service) scanOrder(row interface{ Scan(...any) error }) (Order, error) 
 		settled               sql.NullInt64
 		kind, destKind, state string
 	)
-	err := row.Scan(&o.ID, &o.Reference, &o.ClientID, &sealed.beneficiary, &amount, &kind, &destKind, &sealed.iban,
-		&sealed.token, &o.BiometricCheckID, &state, &o.Reason, &o.BankID, &o.VoucherCode, &o.Attempts, &created, &settled)
+	err := row.Scan(append([]any{&o.ID, &o.Reference, &o.ClientID, &sealed.beneficiary, &amount, &kind, &destKind, &sealed.iban,
+		&sealed.token, &o.BiometricCheckID, &state, &o.Reason, &o.BankID, &o.VoucherCode, &o.Attempts, &created, &settled}, extra...)...)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return Order{}, err

@@ -73,67 +73,97 @@ func (s *Service) RunOnce(ctx context.Context) (int, error) {
 	return len(claims), errors.Join(errs...)
 }
 
-// claim leases up to Batch due orders to this worker. On PostgreSQL the rows are locked with
-// SKIP LOCKED under READ COMMITTED, so concurrent workers take disjoint orders instead of
-// queueing behind each other; on SQLite the one writer makes the claim exclusive. Either way
-// the UPDATE repeats the due condition, so an order is claimed by one worker at a time.
+// claim leases up to Batch due orders to this worker. Each order comes back as claimed, with
+// whether it was already sending (its outcome is then uncertain).
 func (s *Service) claim(ctx context.Context) ([]claim, error) {
 	var claims []claim
 	err := s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
-		claims = claims[:0]
-		now := tx.Now().UnixMicro()
-		q := `SELECT id FROM payout_order
-			WHERE (status = 'pending' AND due_at <= $1) OR (status = 'sending' AND lease_until <= $1)
-			ORDER BY due_at LIMIT $2`
+		var err error
 		if tx.Engine() == store.Postgres {
-			q += ` FOR UPDATE SKIP LOCKED`
+			claims, err = s.claimPostgres(ctx, tx)
+		} else {
+			claims, err = s.claimSQLite(ctx, tx)
 		}
-		rows, err := tx.QueryContext(ctx, q, now, s.cfg.Batch)
 		if err != nil {
-			return fmt.Errorf("payout: find due orders: %w", err)
+			return fmt.Errorf("payout: claim due orders: %w", err)
 		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return fmt.Errorf("payout: find due orders: %w", err)
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("payout: find due orders: %w", err)
-		}
-		for _, id := range ids {
-			before, err := s.Find(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			res, err := tx.ExecContext(ctx, `UPDATE payout_order
-				SET status = 'sending', lease_until = $2, attempts = attempts + 1
-				WHERE id = $1 AND ((status = 'pending' AND due_at <= $3) OR (status = 'sending' AND lease_until <= $3))`,
-				id, now+s.cfg.Lease.Microseconds(), now)
-			if err != nil {
-				return fmt.Errorf("payout: claim %s: %w", id, err)
-			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				continue // another worker took it between the SELECT and here
-			}
-			o := before
-			o.Status, o.Attempts = Sending, before.Attempts+1
+		for _, c := range claims {
 			action := "payout.sending"
-			if before.Status == Sending {
+			if c.uncertain {
 				action = "payout.reconciling" // not a status change: a new claim of an uncertain order
 			}
-			if err := s.trail.Record(ctx, tx, audit.Event{Action: action, ObjectType: "payout_order", ObjectID: id, Change: o.auditView()}); err != nil {
+			if err := s.trail.Record(ctx, tx, audit.Event{Action: action, ObjectType: "payout_order", ObjectID: c.order.ID, Change: c.order.auditView()}); err != nil {
 				return err
 			}
-			claims = append(claims, claim{order: o, uncertain: before.Status == Sending})
 		}
 		return nil
 	})
 	return claims, err
+}
+
+// dueOrders selects the orders due at $1, at most $3: pending ones, and sending ones whose
+// lease ran out.
+const dueOrders = `SELECT id, status FROM payout_order
+	WHERE (status = 'pending' AND due_at <= $1) OR (status = 'sending' AND lease_until <= $1)
+	ORDER BY due_at LIMIT $3`
+
+// claimPostgres claims in one statement. The due rows are locked with SKIP LOCKED under READ
+// COMMITTED, so concurrent workers take disjoint orders instead of queueing behind each other.
+func (s *Service) claimPostgres(ctx context.Context, tx *store.Tx) ([]claim, error) {
+	now := tx.Now().UnixMicro()
+	rows, err := tx.QueryContext(ctx, `UPDATE payout_order AS o SET status = 'sending', lease_until = $2, attempts = o.attempts + 1
+		FROM (`+dueOrders+` FOR UPDATE SKIP LOCKED) AS d WHERE o.id = d.id
+		RETURNING `+prefixed("o.", orderColumns)+`, d.status`, now, now+s.cfg.Lease.Microseconds(), s.cfg.Batch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var claims []claim
+	for rows.Next() {
+		var was string
+		o, err := s.scanOrder(rows, &was)
+		if err != nil {
+			return nil, err
+		}
+		claims = append(claims, claim{order: o, uncertain: Status(was) == Sending})
+	}
+	return claims, rows.Err()
+}
+
+// claimSQLite finds the due orders, then leases them: the one writer makes the claim
+// exclusive, and the UPDATE repeats the due condition all the same.
+func (s *Service) claimSQLite(ctx context.Context, tx *store.Tx) ([]claim, error) {
+	now := tx.Now().UnixMicro()
+	rows, err := tx.QueryContext(ctx, dueOrders, now, nil, s.cfg.Batch)
+	if err != nil {
+		return nil, err
+	}
+	was := map[string]string{}
+	var ids []string
+	for rows.Next() {
+		var id, status string
+		if err := rows.Scan(&id, &status); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		was[id] = status
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var claims []claim
+	for _, id := range ids {
+		o, err := s.scanOrder(tx.QueryRowContext(ctx, `UPDATE payout_order SET status = 'sending', lease_until = $2, attempts = attempts + 1
+			WHERE id = $3 AND ((status = 'pending' AND due_at <= $1) OR (status = 'sending' AND lease_until <= $1))
+			RETURNING `+orderColumns, now, now+s.cfg.Lease.Microseconds(), id))
+		if err != nil {
+			return nil, err
+		}
+		claims = append(claims, claim{order: o, uncertain: Status(was[id]) == Sending})
+	}
+	return claims, nil
 }
 
 // process takes one claimed order as far as the gateway allows. Only answers the gateway

@@ -88,7 +88,7 @@ func oneVersion(ctx context.Context, tx *store.Tx, tail string, args ...any) (Ve
 
 // scanVersion restores a version from a row. The database's CHECKs guard the values; a row
 // that still does not parse (an enum this code does not know) is an error, not a guess.
-func scanVersion(rows *sql.Rows) (Version, error) {
+func scanVersion(rows store.Rows) (Version, error) {
 	var (
 		v                                          Version
 		kind, unit, dayCount, status               string

@@ -2,9 +2,11 @@
 // demo and small installations — applies the embedded migrations, and runs every unit of work
 // in a transaction with a fixed "now".
 //
-// Both engines are reached through database/sql so that one Tx type carries a business
-// transaction through the domain packages. Where the dialects differ, callers branch on
-// Tx.Engine and keep the SQL each engine sees visible in the code.
+// One Tx type carries a business transaction through the domain packages on either engine:
+// SQLite through database/sql, PostgreSQL on the pgx connection beneath database/sql's pool,
+// so that a transaction pipelines its BEGIN with its first statement and its audit events
+// with its COMMIT (pgtx.go). Where the dialects differ, callers branch on Tx.Engine and keep
+// the SQL each engine sees visible in the code.
 package store
 
 import (
@@ -56,15 +58,19 @@ type DB struct {
 	read  *sql.DB
 	clock clock.Clock
 	// writes and reads count the committed transactions (autocommit statements among the
-	// writes), for the benchmarks that quote transactions per operation.
-	writes, reads atomic.Int64
+	// writes), and eachReads the reads outside a transaction (ReadEach), for the benchmarks
+	// that quote transactions per operation.
+	writes, reads, eachReads atomic.Int64
 }
 
-// TxCounts are the transactions a DB has committed since it was opened.
-type TxCounts struct{ Writes, Reads int64 }
+// TxCounts are the transactions a DB has committed since it was opened, and its reads outside
+// a transaction (ReadEach).
+type TxCounts struct{ Writes, Reads, ReadEach int64 }
 
 // Counts returns the transactions committed so far.
-func (db *DB) Counts() TxCounts { return TxCounts{Writes: db.writes.Load(), Reads: db.reads.Load()} }
+func (db *DB) Counts() TxCounts {
+	return TxCounts{Writes: db.writes.Load(), Reads: db.reads.Load(), ReadEach: db.eachReads.Load()}
+}
 
 // Open connects to the database cfg names. It does not migrate: call Migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {

@@ -151,3 +151,32 @@ func TestReadRefusesWrites(t *testing.T) {
 		}
 	})
 }
+
+func TestReadEachReadsWithoutATransactionAndRefusesWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		ctx := context.Background()
+		before := env.DB.Counts()
+		var version string
+		err := env.DB.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.QueryRowContext(ctx, `SELECT version FROM schema_migration WHERE version = '0001_foundation'`).Scan(&version); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `DELETE FROM schema_migration`)
+			return err
+		})
+		if err == nil || version != "0001_foundation" {
+			t.Fatalf("ReadEach: version %q, err %v; want the row read and the write refused", version, err)
+		}
+		var n int
+		if err := env.Admin.QueryRow(`SELECT count(*) FROM schema_migration`).Scan(&n); err != nil || n == 0 {
+			t.Fatalf("the refused write deleted the migrations: %d rows, %v", n, err)
+		}
+		if err := env.DB.ReadEach(ctx, func(context.Context, *store.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		after := env.DB.Counts()
+		if after.ReadEach != before.ReadEach+1 || after.Reads != before.Reads || after.Writes != before.Writes {
+			t.Fatalf("counts %+v after %+v: want one read outside a transaction and nothing else", after, before)
+		}
+	})
+}

@@ -12,7 +12,12 @@ import (
 // Tx is one business transaction. Every statement of a unit of work, and the audit event
 // that records it, goes through the same Tx, so they commit or vanish together.
 type Tx struct {
-	tx          *sql.Tx
+	// tx runs the statements on SQLite (database/sql); pg on PostgreSQL.
+	tx querier
+	pg *pgTx
+	// each marks a read whose statements run each on its own, outside a transaction
+	// (ReadEach); it refuses writes.
+	each        bool
 	engine      Engine
 	now         time.Time
 	afterCommit []func()
@@ -30,18 +35,75 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // Engine tells which engine the transaction runs on, for the few statements whose SQL differs.
 func (tx *Tx) Engine() Engine { return tx.engine }
 
+// querier is what a Tx runs its statements on with database/sql: a transaction, or for
+// ReadEach the pool itself.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Result is what a statement that returns no rows tells.
+type Result interface {
+	RowsAffected() (int64, error)
+}
+
+// Rows are a query's rows (as database/sql's): Next, Scan, and Close when done.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Close() error
+	Err() error
+}
+
+// Row is a query expected to return at most one row; Scan says sql.ErrNoRows for none.
+type Row interface {
+	Scan(dest ...any) error
+}
+
+// errReadEach refuses a write in a read outside a transaction: nothing would undo it.
+var errReadEach = errors.New("store: a write in a read outside a transaction (ReadEach)")
+
 // ExecContext runs a statement that returns no rows.
-func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (Result, error) {
+	switch {
+	case tx.each:
+		return nil, errReadEach
+	case tx.pg != nil:
+		return tx.pg.exec(ctx, query, args)
+	}
 	return tx.tx.ExecContext(ctx, query, args...)
 }
 
-// QueryContext runs a query.
-func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// ExecAtCommit runs a statement as the last of the transaction: on PostgreSQL it goes out
+// with the COMMIT, in the same round trip, and its error is the commit's. For writes that
+// nothing in the transaction reads back (the audit trail's events, written in a BeforeCommit).
+func (tx *Tx) ExecAtCommit(ctx context.Context, query string, args ...any) error {
+	switch {
+	case tx.each:
+		return errReadEach
+	case tx.pg != nil:
+		tx.pg.atCommit = append(tx.pg.atCommit, queued{query: query, args: args})
+		return nil
+	}
+	_, err := tx.tx.ExecContext(ctx, query, args...)
+	return err
+}
+
+// QueryContext runs a query; the caller closes the rows.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (Rows, error) {
+	if tx.pg != nil {
+		return tx.pg.send(ctx, query, args)
+	}
 	return tx.tx.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a query expected to return at most one row.
-func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) Row {
+	if tx.pg != nil {
+		rows, err := tx.pg.send(ctx, query, args)
+		return firstRow{rows: rows, err: err}
+	}
 	return tx.tx.QueryRowContext(ctx, query, args...)
 }
 
@@ -69,7 +131,7 @@ func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, f
 
 // ExecContext runs one statement in a transaction of its own (the database's autocommit): one
 // round trip instead of three, for appends that read nothing and need no retry.
-func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (Result, error) {
 	res, err := db.write.ExecContext(ctx, query, args...)
 	if err == nil {
 		db.writes.Add(1)
@@ -105,6 +167,23 @@ func (db *DB) Read(ctx context.Context, fn func(ctx context.Context, tx *Tx) err
 	return db.TransactWith(ctx, TxOptions{ReadOnly: true}, fn)
 }
 
+// ReadEach runs fn's statements each on its own, outside any transaction: one round trip a
+// statement instead of two more for BEGIN and COMMIT. Each statement sees the database as of
+// its own start, so ReadEach is for a read of one statement, or of statements that need not
+// agree with each other (a later write re-checks what it relies on). fn may not write.
+func (db *DB) ReadEach(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	var err error
+	if db.engine == Postgres {
+		err = db.readEachPostgres(ctx, fn)
+	} else {
+		err = fn(ctx, &Tx{tx: db.read, each: true, engine: db.engine, now: db.Now()})
+	}
+	if err == nil {
+		db.eachReads.Add(1)
+	}
+	return err
+}
+
 // TransactWith is Transact with options.
 func (db *DB) TransactWith(ctx context.Context, opts TxOptions, fn func(ctx context.Context, tx *Tx) error) error {
 	for attempt := 1; ; attempt++ {
@@ -128,26 +207,15 @@ func (db *DB) TransactWith(ctx context.Context, opts TxOptions, fn func(ctx cont
 }
 
 func (db *DB) attempt(ctx context.Context, opts TxOptions, fn func(ctx context.Context, tx *Tx) error) (err error) {
+	if db.engine == Postgres {
+		return db.attemptPostgres(ctx, opts, fn)
+	}
+	// SQLite: serializable always; the read pool is query-only.
 	pool := db.write
-	sqlOpts := &sql.TxOptions{}
 	if opts.ReadOnly {
 		pool = db.read
 	}
-	if db.engine == Postgres {
-		sqlOpts.ReadOnly = opts.ReadOnly
-		switch {
-		case opts.ReadCommitted:
-			sqlOpts.Isolation = sql.LevelReadCommitted
-		case opts.ReadOnly:
-			// One snapshot for the whole read, without the predicate locks of SERIALIZABLE:
-			// a read that writes nothing needs no protection from write skew, and its locks
-			// would only make concurrent writers abort.
-			sqlOpts.Isolation = sql.LevelRepeatableRead
-		default:
-			sqlOpts.Isolation = sql.LevelSerializable
-		}
-	}
-	stx, err := pool.BeginTx(ctx, sqlOpts)
+	stx, err := pool.BeginTx(ctx, &sql.TxOptions{})
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
@@ -171,13 +239,18 @@ func (db *DB) attempt(ctx context.Context, opts TxOptions, fn func(ctx context.C
 	if err := stx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.count(opts)
+	for _, f := range tx.afterCommit {
+		f()
+	}
+	return nil
+}
+
+// count counts a committed transaction.
+func (db *DB) count(opts TxOptions) {
 	if opts.ReadOnly {
 		db.reads.Add(1)
 	} else {
 		db.writes.Add(1)
 	}
-	for _, f := range tx.afterCommit {
-		f()
-	}
-	return nil
 }

@@ -25,7 +25,7 @@ func (s *Service) Assess(ctx context.Context, r Request) (Decision, error) {
 	}
 	// Refuse a second assessment before asking anyone: a bureau report is not free and is
 	// itself recorded in the person's history.
-	if err := s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+	if err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
 		_, err := loadDecisionRow(ctx, tx, r.ApplicationID)
 		if err == nil {
 			return alreadyAssessed()

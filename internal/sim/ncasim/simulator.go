@@ -54,6 +54,7 @@ type Simulator struct {
 	nca       authority // issuing CA, issued by root
 	responder authority // OCSP responder, certified by nca
 	foreign   authority // a root nobody trusts
+	ocsp      ocspFixed // the parts of every OCSP response that never change
 
 	mu        sync.Mutex
 	baseURL   string
@@ -113,6 +114,9 @@ func New(cfg Config) (*Simulator, error) {
 		return nil, err
 	}
 	s.responder = authority{cert: respCert, key: respKey}
+	if s.ocsp, err = newOCSPFixed(s.nca, s.responder); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

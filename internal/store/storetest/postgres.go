@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -30,7 +31,11 @@ type cluster struct {
 	adminURL string // a superuser (or CREATEDB+CREATEROLE) connection to the maintenance db
 	host     string
 	port     string
-	stop     func()
+	// socketDir is the directory of the throwaway cluster's Unix socket, which the
+	// application's connections use: the way Nesie reaches a PostgreSQL on its own machine,
+	// without loopback TCP's cost on every round trip. Empty for an outside cluster.
+	socketDir string
+	stop      func()
 
 	mu      sync.Mutex // serialises CREATE DATABASE … TEMPLATE, which PostgreSQL refuses concurrently
 	created int
@@ -165,7 +170,7 @@ func startThrowaway() (*cluster, error) {
 	}
 	return &cluster{
 		adminURL: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port),
-		host:     "127.0.0.1", port: strconv.Itoa(port), stop: stop,
+		host:     "127.0.0.1", port: strconv.Itoa(port), socketDir: dir, stop: stop,
 	}, nil
 }
 
@@ -203,6 +208,9 @@ func (c *cluster) dbURL(name string, admin bool) string {
 		base, _, _ := strings.Cut(c.adminURL, "?")
 		i := strings.LastIndex(base, "/")
 		return base[:i+1] + name + "?sslmode=disable"
+	}
+	if c.socketDir != "" {
+		return fmt.Sprintf("postgres://%s:%s@/%s?host=%s&port=%s&sslmode=disable", AppRole, appPassword, name, url.QueryEscape(c.socketDir), c.port)
 	}
 	return fmt.Sprintf("postgres://%s:%s@%s:%s/%s?sslmode=disable", AppRole, appPassword, c.host, c.port, name)
 }
