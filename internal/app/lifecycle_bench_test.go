@@ -294,6 +294,7 @@ func BenchmarkPostgresLoanLifecycle(b *testing.B) {
 	b.ReportMetric(float64(after.Writes-before.Writes)/float64(b.N), "write-tx/loan")
 	b.ReportMetric(float64(after.Reads-before.Reads)/float64(b.N), "read-tx/loan")
 	b.ReportMetric(float64(after.ReadEach-before.ReadEach)/float64(b.N), "reads-outside-tx/loan")
+	b.ReportMetric(float64(after.RoundTrips-before.RoundTrips)/float64(b.N), "round-trips/loan")
 	// Where the time went, in CPU milliseconds a loan: Nesie with its simulators, and
 	// PostgreSQL (processes that exit during the run, such as closed connections, are missed).
 	b.ReportMetric(float64(cpuAfter.self-cpuBefore.self)/float64(time.Millisecond)/float64(b.N), "go-cpu-ms/loan")

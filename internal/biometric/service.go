@@ -77,10 +77,7 @@ func (s *Service) Start(ctx context.Context, iin kz.IIN) (Session, error) {
 		// The unique constraints are the guarantee (R35, R11); a clash is explained below,
 		// after this transaction, which PostgreSQL has aborted.
 		if err := s.insertSession(ctx, tx, sess); err != nil {
-			if store.IsUniqueViolation(err) {
-				return errIssuedBefore
-			}
-			return fmt.Errorf("store biometric session: %w", err)
+			return err
 		}
 		return s.trail.Record(ctx, tx, audit.Event{Action: "biometric.session_started", ObjectType: "biometric_session",
 			ObjectID: sess.ID, Change: map[string]any{"iin": iin.Masked(), "provider_session_id": sess.ProviderSessionID,

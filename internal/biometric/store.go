@@ -17,8 +17,9 @@ func micro(t time.Time) int64 { return t.UnixMicro() }
 
 func fromMicro(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
-// insertSession stores sess with its IIN as a blind index and sealed (R37). An error from
-// the insert itself is returned unwrapped, so that the caller can tell a unique violation.
+// insertSession stores sess with its IIN as a blind index and sealed (R37). The insert goes
+// out with the transaction's next statement (store.Tx.ExecDeferred); a clash with a value
+// issued before fails the transaction with errIssuedBefore.
 func (s *Service) insertSession(ctx context.Context, tx *store.Tx, sess Session) error {
 	sealed, err := s.vault.Seal([]byte(sess.IIN.String()), sessionIINAAD(sess.ID))
 	if err != nil {
@@ -28,9 +29,16 @@ func (s *Service) insertSession(ctx context.Context, tx *store.Tx, sess Session)
 		(id, provider_session_id, iin_index, iin_sealed, nonce, movements, status, attempts, max_attempts,
 		 created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10)`
-	_, err = tx.ExecContext(ctx, q, sess.ID, sess.ProviderSessionID, s.iinIndex(sess.IIN), sealed, sess.Nonce,
+	return tx.ExecDeferred(ctx, func(err error) error {
+		switch {
+		case store.IsUniqueViolation(err):
+			return errIssuedBefore
+		case err != nil:
+			return fmt.Errorf("store biometric session: %w", err)
+		}
+		return nil
+	}, q, sess.ID, sess.ProviderSessionID, s.iinIndex(sess.IIN), sealed, sess.Nonce,
 		sess.Movements.String(), string(sess.Status), sess.MaxAttempts, micro(sess.CreatedAt), micro(sess.ExpiresAt))
-	return err
 }
 
 func nonceIssued(ctx context.Context, tx *store.Tx, nonce string) (bool, error) {
@@ -82,16 +90,12 @@ func moveSession(ctx context.Context, tx *store.Tx, s Session, to Status, attemp
 	if to != StatusOpen {
 		ended = micro(tx.Now())
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE biometric_session SET status = $1, attempts = $2, ended_at = $3
+	return tx.ExecExpect(ctx, 1, errSessionBusy, `UPDATE biometric_session SET status = $1, attempts = $2, ended_at = $3
 		WHERE id = $4 AND status = $5 AND attempts = $6`, string(to), attempts, ended, s.ID, string(s.Status), s.Attempts)
-	if err != nil {
-		return fmt.Errorf("update biometric session: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return fault.New(fault.ErrConflict, "biometric_session_busy", "The biometric session changed meanwhile; try again.")
-	}
-	return nil
 }
+
+// errSessionBusy is a guarded move of a session that found it changed meanwhile.
+var errSessionBusy = fault.New(fault.ErrConflict, "biometric_session_busy", "The biometric session changed meanwhile; try again.")
 
 // insertCheck keeps c, its raw result sealed (it carries the IIN, R37) and its digest over the
 // bytes as received (R34).
@@ -109,12 +113,13 @@ func (s *Service) insertCheck(ctx context.Context, tx *store.Tx, c Check) error 
 	if err != nil {
 		return fmt.Errorf("seal biometric result: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, q, c.ID, c.SessionID, c.Attempt, outcome, c.Reason, c.SimilarityPermille,
+	return tx.ExecDeferred(ctx, func(err error) error {
+		if err != nil {
+			return fmt.Errorf("store biometric check: %w", err)
+		}
+		return nil
+	}, q, c.ID, c.SessionID, c.Attempt, outcome, c.Reason, c.SimilarityPermille,
 		micro(c.ProviderCheckedAt), micro(c.ReceivedAt), sealed, digest[:], c.Signature)
-	if err != nil {
-		return fmt.Errorf("store biometric check: %w", err)
-	}
-	return nil
 }
 
 // loadChecks returns the session's checks with their raw results opened, each checked

@@ -129,7 +129,7 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, l Loan, action, reas
 		parent = l.ParentID
 	}
 	now := tx.Now().UnixMicro()
-	_, err := tx.ExecContext(ctx, `INSERT INTO loan (id, number, client_id, kind, parent_id, product_version_id, consumer, secured,
+	err := tx.ExecDeferred(ctx, nil, `INSERT INTO loan (id, number, client_id, kind, parent_id, product_version_id, consumer, secured,
 		credit_line, client_kind, amount, term, unit, method, purpose, monthly_income, rules_version, rights_version, acknowledged_at,
 		status, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)`,
@@ -208,12 +208,9 @@ func (s *Service) ChooseMethod(ctx context.Context, clientID, id, method string)
 		if !slices.Contains(v.Spec.Methods, m) {
 			return fault.Field("method", "is not one of the product's methods")
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE loan SET method = $1, updated_at = $2 WHERE id = $3 AND status = 'draft'`, m.String(), tx.Now().UnixMicro(), l.ID)
-		if err != nil {
+		if err := tx.ExecExpect(ctx, 1, errMoved, `UPDATE loan SET method = $1, updated_at = $2 WHERE id = $3 AND status = 'draft'`,
+			m.String(), tx.Now().UnixMicro(), l.ID); err != nil {
 			return fmt.Errorf("choose method: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fault.New(fault.ErrConflict, "loan_moved", "The loan changed meanwhile; reload it.")
 		}
 		l.Method = m
 		return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.method_chosen", ObjectType: "loan", ObjectID: l.ID,

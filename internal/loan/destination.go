@@ -113,14 +113,10 @@ func (s *Service) SetPayout(ctx context.Context, clientID, id string, r PayoutRe
 		if p.RefinancedLoanID != "" {
 			refinanced = p.RefinancedLoanID
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE loan SET payout_kind = $1, payout_iban_sealed = $2, card_token = $3, card_masked = $4,
+		if err := tx.ExecExpect(ctx, 1, errMoved, `UPDATE loan SET payout_kind = $1, payout_iban_sealed = $2, card_token = $3, card_masked = $4,
 			merchant_id = $5, refinanced_loan_id = $6, updated_at = $7 WHERE id = $8 AND client_id = $9 AND status = 'draft'`,
-			string(p.Kind), sealed, p.CardToken, p.CardMasked, p.MerchantID, refinanced, tx.Now().UnixMicro(), l.ID, clientID)
-		if err != nil {
+			string(p.Kind), sealed, p.CardToken, p.CardMasked, p.MerchantID, refinanced, tx.Now().UnixMicro(), l.ID, clientID); err != nil {
 			return fmt.Errorf("set payout: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fault.New(fault.ErrConflict, "loan_moved", "The loan changed meanwhile; reload it.")
 		}
 		l.Payout, l.UpdatedAt = p, tx.Now()
 		return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.payout_chosen", ObjectType: "loan", ObjectID: l.ID,

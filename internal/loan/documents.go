@@ -72,7 +72,8 @@ type newDocument struct {
 	content     []byte
 }
 
-// addDocuments keeps documents of loanID as addDocument does, in one statement.
+// addDocuments keeps documents of loanID as addDocument does, in one statement, which goes
+// out with the transaction's next (store.Tx.ExecDeferred).
 func (s *Service) addDocuments(ctx context.Context, tx *store.Tx, loanID string, docs ...newDocument) ([]Document, error) {
 	out := make([]Document, len(docs))
 	q := []byte(`INSERT INTO loan_document (id, loan_id, kind, direction, content_type, content, sha256, size, at) VALUES `)
@@ -94,8 +95,14 @@ func (s *Service) addDocuments(ctx context.Context, tx *store.Tx, loanID string,
 		args = append(args, d.ID, loanID, n.kind, string(n.dir), n.contentType, sealed, d.SHA256, d.Size, d.At.UnixMicro())
 		out[i] = d
 	}
-	if _, err := tx.ExecContext(ctx, string(q), args...); err != nil {
-		return nil, fmt.Errorf("keep %s: %w", docs[0].kind, err)
+	what := docs[0].kind
+	if err := tx.ExecDeferred(ctx, func(err error) error {
+		if err != nil {
+			return fmt.Errorf("keep %s: %w", what, err)
+		}
+		return nil
+	}, string(q), args...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -255,13 +262,9 @@ func (s *Service) sendCopy(ctx context.Context, l Loan, lang string, rendered co
 			return err
 		}
 		column := "contract_doc_" + lang // one of two fixed names, never input
-		res, err := tx.ExecContext(ctx, `UPDATE loan SET `+column+` = $1, updated_at = $2 WHERE id = $3 AND `+column+` = '' AND contract_terms = $4`,
-			d.ID, tx.Now().UnixMicro(), l.ID, l.ContractTerms)
-		if err != nil {
+		if err := tx.ExecExpect(ctx, 1, errCopyKept, `UPDATE loan SET `+column+` = $1, updated_at = $2 WHERE id = $3 AND `+column+` = '' AND contract_terms = $4`,
+			d.ID, tx.Now().UnixMicro(), l.ID, l.ContractTerms); err != nil {
 			return fmt.Errorf("keep contract copy: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errCopyKept
 		}
 		return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.contract_sent", ObjectType: "loan", ObjectID: l.ID,
 			Reason: "the client opened the contract (R7.3)", Change: map[string]any{"lang": lang, "document_id": d.ID,
@@ -276,7 +279,7 @@ func (s *Service) sendCopy(ctx context.Context, l Loan, lang string, rendered co
 			return err
 		}
 		if copyID(cur, lang) == "" {
-			return fault.New(fault.ErrConflict, "loan_moved", "The loan changed meanwhile; reload it.")
+			return errMoved
 		}
 		d, err = s.contractCopy(ctx, tx, cur, lang)
 		return err

@@ -87,14 +87,17 @@ func (s *Service) Sign(ctx context.Context, clientID, id string, r SignRequest) 
 		}
 		var err error
 		signed, err = s.conclude(ctx, tx, l, c, r.Lang, shown, r.BiometricCheckID)
-		if fault.Code(err) == "loan_moved" {
-			// Signed, cancelled or re-issued meanwhile: say what it is now.
-			if cur, rerr := s.load(ctx, tx, id); rerr == nil {
-				return errWrongStatus(cur.Status, "be signed")
-			}
-		}
 		return err
 	})
+	if errors.Is(err, errMoved) {
+		// Signed, cancelled or re-issued meanwhile: say what it is now.
+		_ = s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
+			if cur, rerr := s.load(ctx, tx, id); rerr == nil {
+				err = errWrongStatus(cur.Status, "be signed")
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return Loan{}, s.refused(ctx, "loan.signing_refused", id, err)
 	}

@@ -71,7 +71,8 @@ func errWrongStatus(s Status, act string) error {
 
 // move changes the loan's status from → to in tx with the columns set, guarded by the
 // status it was read in. It refuses a move the table does not have; a loan that moved meanwhile
-// is a conflict.
+// is a conflict (errMoved). The UPDATE goes out with the transaction's next statement or its
+// COMMIT (store.Tx.ExecExpect), so the conflict may come back from there.
 func move(ctx context.Context, tx *store.Tx, id string, from, to Status, set string, args ...any) error {
 	return moveIf(ctx, tx, id, from, to, set, "", args...)
 }
@@ -93,17 +94,11 @@ func moveIf(ctx context.Context, tx *store.Tx, id string, from, to Status, set, 
 	}
 	all := append([]any{string(to), tx.Now().UnixMicro()}, args...)
 	all = append(all, id, string(from))
-	res, err := tx.ExecContext(ctx, q, all...)
-	if err != nil {
-		return fmt.Errorf("move loan %s to %s: %w", id, to, err)
-	}
-	if k, err := res.RowsAffected(); err != nil {
-		return err
-	} else if k != 1 {
-		return fault.New(fault.ErrConflict, "loan_moved", "The loan changed meanwhile; reload it.")
-	}
-	return nil
+	return tx.ExecExpect(ctx, 1, errMoved, q, all...)
 }
+
+// errMoved is a guarded write to a loan that found it changed meanwhile.
+var errMoved = fault.New(fault.ErrConflict, "loan_moved", "The loan changed meanwhile; reload it.")
 
 // guarded runs fn at READ COMMITTED on PostgreSQL: for work whose writes are all guarded —
 // a loan's moves by its status (move, moveIf), inserts by their keys — so that nothing it
@@ -122,9 +117,10 @@ func (s *Service) guarded(ctx context.Context, fn func(ctx context.Context, tx *
 func (s *Service) exclusive(ctx context.Context, clientID string, fn func(ctx context.Context, tx *store.Tx) error) error {
 	return s.guarded(ctx, func(ctx context.Context, tx *store.Tx) error {
 		if tx.Engine() == store.Postgres {
-			var id string
-			if err := tx.QueryRowContext(ctx, `SELECT id FROM client WHERE id = $1 FOR UPDATE`, clientID).Scan(&id); err != nil {
-				return fmt.Errorf("lock client: %w", err)
+			// Taken by the transaction's first round trip, before anything fn reads.
+			if err := tx.ExecDeferred(ctx, func(err error) error { return fmt.Errorf("lock client: %w", err) },
+				`SELECT id FROM client WHERE id = $1 FOR UPDATE`, clientID); err != nil {
+				return err
 			}
 		}
 		return fn(ctx, tx)

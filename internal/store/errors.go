@@ -43,3 +43,10 @@ func IsUniqueViolation(err error) bool {
 	}
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
+
+// isExpectRows reports whether err is expect_rows's: a write changed another number of rows
+// than expected.
+func isExpectRows(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "NS409"
+}

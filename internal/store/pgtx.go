@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -13,23 +14,34 @@ import (
 )
 
 // On PostgreSQL a transaction runs on the pgx connection beneath database/sql, which lets it
-// pipeline: the BEGIN goes out with the first statement, and the statements queued for the
-// commit (ExecAtCommit: the audit trail's events) go out with the COMMIT. A transaction of n
-// statements then costs about n round trips instead of n + 3, on both sides of the wire.
+// pipeline: what need not be answered before the next statement waits and goes out with it in
+// one round trip — the BEGIN, the statements run with ExecDeferred (guarded updates, inserts)
+// — and the statements queued for the commit (ExecAtCommit: the audit trail's events) go out
+// with the COMMIT. A transaction then costs a round trip for each statement whose answer the
+// code needs before going on, and one for the commit, instead of one for every statement
+// plus three.
 
 // pgTx is the PostgreSQL side of a Tx.
 type pgTx struct {
 	conn *pgx.Conn
-	// begin is the BEGIN still to send with the first statement; empty once sent, and for a
-	// ReadEach, which has no transaction.
-	begin string
+	// trips counts the round trips, for the benchmarks.
+	trips *atomic.Int64
+	// waiting are the statements still to send, in order, with the next one: the BEGIN
+	// until the first round trip (none for a ReadEach, which has no transaction), then the
+	// deferred ones.
+	waiting []queued
+	// began says the BEGIN has been sent, so there is a transaction to commit.
+	began bool
 	// atCommit are the statements to send with the COMMIT.
 	atCommit []queued
 }
 
+// queued is a statement waiting to go out, and what its failure means (nil: the error as
+// it is).
 type queued struct {
-	query string
-	args  []any
+	query   string
+	args    []any
+	onError func(error) error
 }
 
 // beginStatement is the BEGIN of a transaction with opts.
@@ -76,7 +88,7 @@ func (db *DB) onPgConn(ctx context.Context, fn func(conn *pgx.Conn) error) error
 func (db *DB) attemptPostgres(ctx context.Context, opts TxOptions, fn func(ctx context.Context, tx *Tx) error) error {
 	var tx *Tx
 	err := db.onPgConn(ctx, func(conn *pgx.Conn) (err error) {
-		tx = &Tx{pg: &pgTx{conn: conn, begin: beginStatement(opts)}, engine: Postgres, now: db.Now()}
+		tx = &Tx{pg: &pgTx{conn: conn, trips: &db.roundTrips, waiting: []queued{{query: beginStatement(opts)}}}, engine: Postgres, now: db.Now()}
 		defer func() {
 			if p := recover(); p != nil {
 				tx.pg.rollback()
@@ -108,28 +120,25 @@ func (db *DB) attemptPostgres(ctx context.Context, opts TxOptions, fn func(ctx c
 // readEachPostgres runs fn's statements each on its own on one connection.
 func (db *DB) readEachPostgres(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	return db.onPgConn(ctx, func(conn *pgx.Conn) error {
-		return fn(ctx, &Tx{pg: &pgTx{conn: conn}, each: true, engine: Postgres, now: db.Now()})
+		return fn(ctx, &Tx{pg: &pgTx{conn: conn, trips: &db.roundTrips}, each: true, engine: Postgres, now: db.Now()})
 	})
 }
 
-// send runs query — after the BEGIN, in the same round trip, if it is the first — and
-// returns its rows; the caller closes them.
+// send runs query after the statements waiting, in the same round trip, and returns its
+// rows; the caller closes them.
 func (t *pgTx) send(ctx context.Context, query string, args []any) (Rows, error) {
-	if t.begin == "" {
+	if len(t.waiting) == 0 {
+		t.trips.Add(1)
 		rows, err := t.conn.Query(ctx, query, args...)
 		if err != nil {
 			return nil, err
 		}
 		return pgRows{Rows: rows}, nil
 	}
-	b := &pgx.Batch{}
-	b.Queue(t.begin)
-	b.Queue(query, args...)
-	t.begin = ""
-	br := t.conn.SendBatch(ctx, b)
-	if _, err := br.Exec(); err != nil {
+	br := t.sendWaiting(ctx, queued{query: query, args: args})
+	if err := t.settleWaiting(br); err != nil {
 		br.Close()
-		return nil, fmt.Errorf("begin transaction: %w", err)
+		return nil, err
 	}
 	rows, err := br.Query()
 	if err != nil {
@@ -139,25 +148,22 @@ func (t *pgTx) send(ctx context.Context, query string, args []any) (Rows, error)
 	return pgRows{Rows: rows, batch: br}, nil
 }
 
-// exec runs a statement that returns no rows.
+// exec runs a statement that returns no rows, after the statements waiting.
 func (t *pgTx) exec(ctx context.Context, query string, args []any) (Result, error) {
-	if t.begin == "" {
+	if len(t.waiting) == 0 {
+		t.trips.Add(1)
 		tag, err := t.conn.Exec(ctx, query, args...)
 		if err != nil {
 			return nil, err
 		}
 		return pgResult(tag), nil
 	}
-	b := &pgx.Batch{}
-	b.Queue(t.begin)
-	b.Queue(query, args...)
-	t.begin = ""
-	br := t.conn.SendBatch(ctx, b)
-	if _, err := br.Exec(); err != nil {
-		br.Close()
-		return nil, fmt.Errorf("begin transaction: %w", err)
+	br := t.sendWaiting(ctx, queued{query: query, args: args})
+	err := t.settleWaiting(br)
+	var tag pgconn.CommandTag
+	if err == nil {
+		tag, err = br.Exec()
 	}
-	tag, err := br.Exec()
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
@@ -167,31 +173,53 @@ func (t *pgTx) exec(ctx context.Context, query string, args []any) (Result, erro
 	return pgResult(tag), nil
 }
 
-// commit sends the statements queued for the commit and the COMMIT, in one round trip. A
-// transaction that never sent anything has nothing to commit.
-func (t *pgTx) commit(ctx context.Context) error {
-	if t.begin != "" && len(t.atCommit) == 0 {
-		return nil
-	}
+// sendWaiting sends the statements waiting and then more, in one batch.
+func (t *pgTx) sendWaiting(ctx context.Context, more ...queued) pgx.BatchResults {
 	b := &pgx.Batch{}
-	if t.begin != "" {
-		b.Queue(t.begin)
-		t.begin = ""
-	}
-	for _, q := range t.atCommit {
+	for _, q := range t.waiting {
 		b.Queue(q.query, q.args...)
 	}
-	b.Queue("COMMIT")
-	br := t.conn.SendBatch(ctx, b)
-	err := t.commitResults(br, b.Len())
+	for _, q := range more {
+		b.Queue(q.query, q.args...)
+	}
+	t.began = true // a transaction's first batch is led by its BEGIN
+	t.trips.Add(1)
+	return t.conn.SendBatch(ctx, b)
+}
+
+// settleWaiting reads the answers to the statements that were waiting, in order, and runs
+// their checks; the first error stops it. They are sent either way: the queue is emptied.
+func (t *pgTx) settleWaiting(br pgx.BatchResults) error {
+	waiting := t.waiting
+	t.waiting = nil
+	for _, q := range waiting {
+		if _, err := br.Exec(); err != nil {
+			return explain(err, q.onError)
+		}
+	}
+	return nil
+}
+
+// commit sends the statements waiting, those queued for the commit and the COMMIT, in one
+// round trip. A transaction that never sent anything has nothing to commit.
+func (t *pgTx) commit(ctx context.Context) error {
+	if !t.began && len(t.waiting) <= 1 && len(t.atCommit) == 0 {
+		return nil // at most the BEGIN waits: nothing was done
+	}
+	more := append(t.atCommit, queued{query: "COMMIT"})
+	br := t.sendWaiting(ctx, more...)
+	err := t.settleWaiting(br)
+	if err == nil {
+		err = commitResults(br, len(more))
+	}
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
 	return err
 }
 
-// commitResults reads the answers to a commit's batch of n statements, the COMMIT last.
-func (t *pgTx) commitResults(br pgx.BatchResults, n int) error {
+// commitResults reads the answers to the n statements sent for a commit, the COMMIT last.
+func commitResults(br pgx.BatchResults, n int) error {
 	for range n - 1 {
 		if _, err := br.Exec(); err != nil {
 			return err
@@ -214,6 +242,7 @@ func (t *pgTx) rollback() {
 	if t.conn.IsClosed() || t.conn.PgConn().TxStatus() == 'I' {
 		return
 	}
+	t.trips.Add(1)
 	_, _ = t.conn.Exec(context.Background(), "ROLLBACK")
 }
 

@@ -61,15 +61,17 @@ type DB struct {
 	// writes), and eachReads the reads outside a transaction (ReadEach), for the benchmarks
 	// that quote transactions per operation.
 	writes, reads, eachReads atomic.Int64
+	// roundTrips counts the exchanges with PostgreSQL of the transactions and reads.
+	roundTrips atomic.Int64
 }
 
-// TxCounts are the transactions a DB has committed since it was opened, and its reads outside
-// a transaction (ReadEach).
-type TxCounts struct{ Writes, Reads, ReadEach int64 }
+// TxCounts are the transactions a DB has committed since it was opened, its reads outside a
+// transaction (ReadEach), and on PostgreSQL the round trips they took.
+type TxCounts struct{ Writes, Reads, ReadEach, RoundTrips int64 }
 
 // Counts returns the transactions committed so far.
 func (db *DB) Counts() TxCounts {
-	return TxCounts{Writes: db.writes.Load(), Reads: db.reads.Load(), ReadEach: db.eachReads.Load()}
+	return TxCounts{Writes: db.writes.Load(), Reads: db.reads.Load(), ReadEach: db.eachReads.Load(), RoundTrips: db.roundTrips.Load()}
 }
 
 // Open connects to the database cfg names. It does not migrate: call Migrate.

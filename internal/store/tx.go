@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strconv"
 	"time"
 )
 
@@ -73,6 +75,63 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (Resul
 		return tx.pg.exec(ctx, query, args)
 	}
 	return tx.tx.ExecContext(ctx, query, args...)
+}
+
+// ExecDeferred runs a statement whose answer the transaction does not need before its next
+// statement — an insert, a lock: on PostgreSQL it goes out with that next statement, or with
+// the COMMIT, in the same round trip, and its error comes back from there. onError, if not
+// nil, tells what a failure means in the caller's words (a key that clashed); nothing can
+// make a failure pass. On SQLite the statement runs at once. A write whose success depends on
+// how many rows it changed is ExecExpect.
+func (tx *Tx) ExecDeferred(ctx context.Context, onError func(error) error, query string, args ...any) error {
+	switch {
+	case tx.each:
+		return errReadEach
+	case tx.pg != nil:
+		tx.pg.waiting = append(tx.pg.waiting, queued{query: query, args: args, onError: onError})
+		return nil
+	}
+	_, err := tx.tx.ExecContext(ctx, query, args...)
+	return explain(err, onError)
+}
+
+// explain is err in onError's words, when it has some.
+func explain(err error, onError func(error) error) error {
+	if err == nil || onError == nil {
+		return err
+	}
+	if m := onError(err); m != nil {
+		return m
+	}
+	return err
+}
+
+// ExecExpect is ExecDeferred for a write that must change exactly want rows — a guarded
+// UPDATE whose guard is the check that nothing moved meanwhile. When it changes another
+// number the transaction fails with mismatch. query is an INSERT, UPDATE or DELETE without
+// RETURNING. On PostgreSQL the count is checked in the server (expect_rows, migration 0013),
+// so that the statement may go out with the COMMIT: a check in the client would come after it.
+func (tx *Tx) ExecExpect(ctx context.Context, want int64, mismatch error, query string, args ...any) error {
+	switch {
+	case tx.each:
+		return errReadEach
+	case tx.pg != nil:
+		wrapped := "WITH changed AS (" + query + " RETURNING 1) SELECT expect_rows(count(*), $" + strconv.Itoa(len(args)+1) + ") FROM changed"
+		return tx.ExecDeferred(ctx, func(err error) error {
+			if isExpectRows(err) {
+				return mismatch
+			}
+			return nil
+		}, wrapped, append(slices.Clip(args), want)...)
+	}
+	res, err := tx.tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != want {
+		return mismatch
+	}
+	return nil
 }
 
 // ExecAtCommit runs a statement as the last of the transaction: on PostgreSQL it goes out

@@ -49,9 +49,6 @@ func (s *Service) Assess(ctx context.Context, r Request) (Decision, error) {
 	err = s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
 		d = Decision{ApplicationID: r.ApplicationID, Outcome: a.outcome, Reasons: a.reasons, Score: a.score, Steps: a.steps, DecidedBy: SystemDecider, At: tx.Now().UTC().Truncate(time.Microsecond)}
 		if err := insertDecision(ctx, tx, r, d); err != nil {
-			if store.IsUniqueViolation(err) {
-				return alreadyAssessed()
-			}
 			return err
 		}
 		if err := s.insertSteps(ctx, tx, r.ApplicationID, a.steps); err != nil {

@@ -35,14 +35,20 @@ func insertDecision(ctx context.Context, tx *store.Tx, r Request, d Decision) er
 	if d.Outcome != Review {
 		decidedAt = d.At.UnixMicro()
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO underwriting_decision
+	// One decision per application is the key: a second is "already_assessed". The insert goes
+	// out with the transaction's next statement.
+	return tx.ExecDeferred(ctx, func(err error) error {
+		switch {
+		case store.IsUniqueViolation(err):
+			return alreadyAssessed()
+		case err != nil:
+			return fmt.Errorf("underwriting: record decision: %w", err)
+		}
+		return nil
+	}, `INSERT INTO underwriting_decision
 		(application_id, client_id, product_code, amount, system_outcome, outcome, score, reasons, decided_by, assessed_at, decided_at)
 		VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10)`,
 		d.ApplicationID, r.Person.ClientID, r.ProductCode, r.Amount.Tiyn(), string(d.Outcome), d.Score, string(reasons), d.DecidedBy, d.At.UnixMicro(), decidedAt)
-	if err != nil {
-		return fmt.Errorf("underwriting: record decision: %w", err)
-	}
-	return nil
 }
 
 // insertSteps records every step of an assessment in one statement (one round trip instead
@@ -67,10 +73,12 @@ func (s *Service) insertSteps(ctx context.Context, tx *store.Tx, applicationID s
 		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9)
 		args = append(args, applicationID, i+1, st.Name, boolInt(st.Passed), st.Detail, ev.sealed, ev.digest, nonEmpty(st.Signature), st.At.UnixMicro())
 	}
-	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-		return fmt.Errorf("underwriting: record steps: %w", err)
-	}
-	return nil
+	return tx.ExecDeferred(ctx, func(err error) error {
+		if err != nil {
+			return fmt.Errorf("underwriting: record steps: %w", err)
+		}
+		return nil
+	}, q.String(), args...)
 }
 
 func loadDecisionRow(ctx context.Context, tx *store.Tx, applicationID string) (decisionRow, error) {

@@ -1,0 +1,223 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"nesie.kz/nesie/internal/store"
+	"nesie.kz/nesie/internal/store/storetest"
+)
+
+// insertOrg adds organization $1, with $2 its (unique) BIN: org(n) gives both.
+const insertOrg = `INSERT INTO organization (id, name, bin, legal_address, actual_address, phones, email, head_name, created_at)
+	VALUES ($1, 'x', $2, '', '', '', '', '', 0)`
+
+func org(n int) []any { return []any{n, fmt.Sprintf("%012d", n)} }
+
+func orgCount(t *testing.T, env *storetest.Env) int {
+	t.Helper()
+	var n int
+	if err := env.Admin.QueryRow(`SELECT count(*) FROM organization`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestExecAtCommitFailingUndoesTheTransaction: a statement queued for the commit that fails
+// (here a duplicate key) fails the commit, and what the transaction wrote before is gone —
+// on PostgreSQL, where it goes out in one round trip with the COMMIT, as on SQLite.
+func TestExecAtCommitFailingUndoesTheTransaction(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		ctx := context.Background()
+		committed := false
+		err := env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+			tx.AfterCommit(func() { committed = true })
+			if _, err := tx.ExecContext(ctx, insertOrg, org(1)...); err != nil {
+				return err
+			}
+			return tx.ExecAtCommit(ctx, insertOrg, org(1)...)
+		})
+		if !store.IsUniqueViolation(err) || committed {
+			t.Fatalf("err = %v, after-commit ran: %v; want the duplicate refused and nothing committed", err, committed)
+		}
+		if n := orgCount(t, env); n != 0 {
+			t.Fatalf("%d rows survived the failed commit", n)
+		}
+		// The connection is fine afterwards, and a good queued statement commits.
+		err = env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+			if _, err := tx.ExecContext(ctx, insertOrg, org(1)...); err != nil {
+				return err
+			}
+			return tx.ExecAtCommit(ctx, insertOrg, org(2)...)
+		})
+		if err != nil || orgCount(t, env) != 2 {
+			t.Fatalf("err = %v, rows %d; want both committed", err, orgCount(t, env))
+		}
+	})
+}
+
+// TestFirstStatementFailingLeavesNothingOpen: the BEGIN goes out with the first statement; when
+// that statement fails the transaction is rolled back and the connection serves the next one.
+func TestFirstStatementFailingLeavesNothingOpen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		ctx := context.Background()
+		for range 20 { // more than the pool's connections: each must come back clean
+			err := env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+				var n int
+				return tx.QueryRowContext(ctx, `SELECT count(*) FROM no_such_table`).Scan(&n)
+			})
+			if err == nil {
+				t.Fatal("a query of a missing table succeeded")
+			}
+		}
+		err := env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, insertOrg, org(7)...)
+			return err
+		})
+		if err != nil || orgCount(t, env) != 1 {
+			t.Fatalf("err = %v, rows %d", err, orgCount(t, env))
+		}
+	})
+}
+
+// TestPanicAndCancelRollBack: a panic inside a transaction rolls it back and goes on up; a
+// context that ends mid-transaction fails it; neither leaves a row or a stuck connection.
+func TestPanicAndCancelRollBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("the panic was swallowed")
+				}
+			}()
+			_ = env.DB.Transact(context.Background(), func(ctx context.Context, tx *store.Tx) error {
+				if _, err := tx.ExecContext(ctx, insertOrg, org(1)...); err != nil {
+					return err
+				}
+				panic("boom")
+			})
+		}()
+		ctx, cancel := context.WithCancel(context.Background())
+		err := env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+			if _, err := tx.ExecContext(ctx, insertOrg, org(2)...); err != nil {
+				return err
+			}
+			cancel()
+			_, err := tx.ExecContext(ctx, insertOrg, org(3)...)
+			return err
+		})
+		if err == nil {
+			t.Fatal("a cancelled transaction committed")
+		}
+		if n := orgCount(t, env); n != 0 {
+			t.Fatalf("%d rows survived", n)
+		}
+		wctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+		defer stop()
+		for i := range 20 {
+			if err := env.DB.Transact(wctx, func(ctx context.Context, tx *store.Tx) error {
+				_, err := tx.ExecContext(ctx, insertOrg, org(10+i)...)
+				return err
+			}); err != nil {
+				t.Fatalf("transaction %d after the panic and the cancel: %v", i, err)
+			}
+		}
+	})
+}
+
+// TestEmptyTransactionCommits: a transaction that runs no statement commits (nothing to send).
+func TestEmptyTransactionCommits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		before := env.DB.Counts()
+		ran := false
+		err := env.DB.Transact(context.Background(), func(ctx context.Context, tx *store.Tx) error {
+			tx.AfterCommit(func() { ran = true })
+			return nil
+		})
+		if err != nil || !ran || env.DB.Counts().Writes != before.Writes+1 {
+			t.Fatalf("err = %v, after-commit %v, counts %+v → %+v", err, ran, before, env.DB.Counts())
+		}
+		boom := errors.New("boom")
+		if err := env.DB.Transact(context.Background(), func(context.Context, *store.Tx) error { return boom }); !errors.Is(err, boom) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+}
+
+// TestExecDeferredRunsInOrderAndChecks: deferred statements go out before the next one (which
+// sees what they wrote); a guarded write that changes no row, even when it goes out with the
+// COMMIT, fails the transaction with its mismatch error and nothing of it stays; a failure
+// told in the caller's words stays a failure.
+func TestExecDeferredRunsInOrderAndChecks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		ctx := context.Background()
+		err := env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.ExecDeferred(ctx, nil, insertOrg, org(1)...); err != nil {
+				return err
+			}
+			if err := tx.ExecExpect(ctx, 1, errMoved, `UPDATE organization SET name = 'renamed' WHERE id = 1`); err != nil {
+				return err
+			}
+			var name string
+			if err := tx.QueryRowContext(ctx, `SELECT name FROM organization WHERE id = 1`).Scan(&name); err != nil || name != "renamed" {
+				return fmt.Errorf("the next query saw %q (%v), want the deferred writes", name, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			id   int
+			want error
+		}{{99, errMoved}, {1, nil}} {
+			err = env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+				if _, err := tx.ExecContext(ctx, insertOrg, org(2)...); err != nil {
+					return err
+				}
+				return tx.ExecExpect(ctx, 1, errMoved, `UPDATE organization SET name = 'x' WHERE id = $1`, c.id)
+			})
+			if !errors.Is(err, c.want) {
+				t.Fatalf("guard on %d: err = %v, want %v", c.id, err, c.want)
+			}
+		}
+		if orgCount(t, env) != 2 {
+			t.Fatalf("rows %d; want organization 2 kept once, with the guard that held", orgCount(t, env))
+		}
+		// A duplicate told in the caller's words, from the next statement.
+		errClash := errors.New("clash")
+		err = env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.ExecDeferred(ctx, func(err error) error {
+				if store.IsUniqueViolation(err) {
+					return errClash
+				}
+				return nil
+			}, insertOrg, org(1)...); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, insertOrg, org(3)...)
+			return err
+		})
+		if !errors.Is(err, errClash) || orgCount(t, env) != 2 {
+			t.Fatalf("err = %v, rows %d; want the clash and nothing written", err, orgCount(t, env))
+		}
+		// A failure the caller has no words for stays the failure.
+		err = env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+			return tx.ExecDeferred(ctx, func(error) error { return nil }, insertOrg, org(1)...)
+		})
+		if !store.IsUniqueViolation(err) {
+			t.Fatalf("err = %v, want the duplicate", err)
+		}
+		// A read outside a transaction refuses both.
+		if err := env.DB.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
+			return errors.Join(tx.ExecDeferred(ctx, nil, insertOrg, org(4)...), tx.ExecExpect(ctx, 1, errMoved, insertOrg, org(5)...))
+		}); err == nil || orgCount(t, env) != 2 {
+			t.Fatal("ReadEach deferred a write")
+		}
+	})
+}
+
+var errMoved = errors.New("moved meanwhile")
