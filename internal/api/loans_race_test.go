@@ -76,3 +76,77 @@ func TestR9_1_ConcurrentSigningsSignOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestR10_ConcurrentSubmitsAssessOnce: a draft submitted twice at once is assessed once — one
+// decision and one set of checks recorded — and the other submission is refused.
+func TestR10_ConcurrentSubmitsAssessOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		w := newLoanWorld(t, env)
+		s := w.login(t)
+		l, _ := w.apply(t, s.Token, "consumer-12", 150_000, 6)
+		w.call(t, "PUT", "/api/v1/loans/"+l.ID+"/payout", s.Token, toOwnAccount).decode(t, http.StatusOK, &l)
+		answers := make([]answer, 2)
+		var wg sync.WaitGroup
+		for i := range answers {
+			wg.Go(func() { answers[i] = w.call(t, "POST", "/api/v1/loans/"+l.ID+"/submit", s.Token, nil) })
+		}
+		wg.Wait()
+		ok, refused := 0, 0
+		for _, a := range answers {
+			switch a.status {
+			case http.StatusOK:
+				ok++
+			case http.StatusConflict:
+				refused++
+			}
+		}
+		if ok != 1 || refused != 1 {
+			t.Fatalf("submits: %d %s / %d %s; want one assessed and one refused", answers[0].status, answers[0].body, answers[1].status, answers[1].body)
+		}
+		var decisions, steps int
+		if err := env.Admin.QueryRow(`SELECT count(*) FROM underwriting_decision WHERE application_id = $1`, l.ID).Scan(&decisions); err != nil {
+			t.Fatal(err)
+		}
+		if err := env.Admin.QueryRow(`SELECT count(*) FROM underwriting_step WHERE application_id = $1 AND name = 'bureau'`, l.ID).Scan(&steps); err != nil {
+			t.Fatal(err)
+		}
+		if decisions != 1 || steps != 1 || w.statusOf(t, l.ID) != "offered" {
+			t.Fatalf("decisions %d, bureau steps %d, status %s", decisions, steps, w.statusOf(t, l.ID))
+		}
+	})
+}
+
+// TestR9_1_ConcurrentCompletionsCountOnce: one biometric session completed twice at once keeps
+// one check; the other completion is refused, and the session counts one attempt.
+func TestR9_1_ConcurrentCompletionsCountOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		w := newLoanWorld(t, env)
+		s := w.login(t)
+		var sess bioSession
+		w.call(t, "POST", "/api/v1/biometric", s.Token, nil).decode(t, http.StatusCreated, &sess)
+		w.perform(t, sess.ProviderSessionID, sess.Movements, w.face(t, clientIIN))
+		answers := make([]answer, 2)
+		var wg sync.WaitGroup
+		for i := range answers {
+			wg.Go(func() {
+				answers[i] = w.call(t, "POST", "/api/v1/biometric/"+sess.BiometricSessionID+"/complete", s.Token, nil)
+			})
+		}
+		wg.Wait()
+		ok := 0
+		for _, a := range answers {
+			if a.status == http.StatusOK {
+				ok++
+			} else if a.status != http.StatusConflict {
+				t.Fatalf("a completion answered %d %s; want 200 or 409", a.status, a.body)
+			}
+		}
+		var checks int
+		if err := env.Admin.QueryRow(`SELECT count(*) FROM biometric_check WHERE session_id = $1`, sess.BiometricSessionID).Scan(&checks); err != nil {
+			t.Fatal(err)
+		}
+		if ok != 1 || checks != 1 {
+			t.Fatalf("completions accepted %d, checks kept %d; want one and one", ok, checks)
+		}
+	})
+}
