@@ -214,7 +214,7 @@ func (el *berElement) appendDER(out []byte) []byte {
 		out = append(out, first|0x1f)
 		out = appendBase128(out, el.tag)
 	}
-	out = appendDERLength(out, el.bodyLen)
+	out = AppendDERLength(out, el.bodyLen)
 	if !el.constructed {
 		return append(out, el.content...)
 	}
@@ -235,7 +235,9 @@ func appendBase128(out []byte, v uint64) []byte {
 	return append(out, tmp[i:]...)
 }
 
-func appendDERLength(out []byte, n int) []byte {
+// AppendDERLength appends n as a DER length (X.690 §8.1.3): one byte below 128, else the
+// count of the big-endian bytes that follow, high bit set.
+func AppendDERLength(out []byte, n int) []byte {
 	if n < 0x80 {
 		return append(out, byte(n))
 	}

@@ -107,18 +107,7 @@ func derLen(n int) int {
 
 // appendHeader appends a one-byte tag and the DER length n.
 func appendHeader(out []byte, tag byte, n int) []byte {
-	out = append(out, tag)
-	if n < 0x80 {
-		return append(out, byte(n))
-	}
-	var tmp [8]byte
-	i := len(tmp)
-	for ; n > 0; n >>= 8 {
-		i--
-		tmp[i] = byte(n)
-	}
-	out = append(out, 0x80|byte(len(tmp)-i))
-	return append(out, tmp[i:]...)
+	return eds.AppendDERLength(append(out, tag), n)
 }
 
 // generalizedTime is t as the DER GeneralizedTime body RFC 5280 requires (seconds, Z).
