@@ -41,11 +41,11 @@ func (l *Lists) Decide(ctx context.Context, s Subject) (Decision, error) {
 		}
 		probes = append(probes, probe{KindIBAN, l.vault.Index(string(KindIBAN), i.String())})
 	}
-	// Every probe in one statement: (kind, value_index) pairs, each served by the entries'
-	// index. The reads need no common snapshot: they run each on its own (one round trip).
+	// The list entries of every probe — (kind, value_index) pairs, each served by the
+	// entries' index — and the IIN's unconsumed signals, in one statement: one round trip.
 	var q strings.Builder
-	q.WriteString(`SELECT id, kind, deny FROM antifraud_list_entry WHERE removed_at IS NULL AND (kind, value_index) IN (`)
-	args := make([]any, 0, 2*len(probes))
+	q.WriteString(`SELECT 'list', id, kind, deny, added_at FROM antifraud_list_entry WHERE removed_at IS NULL AND (kind, value_index) IN (`)
+	args := make([]any, 0, 2*len(probes)+1)
 	for i, p := range probes {
 		if i > 0 {
 			q.WriteString(", ")
@@ -53,21 +53,28 @@ func (l *Lists) Decide(ctx context.Context, s Subject) (Decision, error) {
 		fmt.Fprintf(&q, "($%d, $%d)", 2*i+1, 2*i+2)
 		args = append(args, string(p.kind), p.index)
 	}
-	q.WriteString(`) ORDER BY added_at, id`)
+	fmt.Fprintf(&q, `) UNION ALL SELECT 'signal', '', kind, 0, 0 FROM antifraud_signal WHERE iin_index = $%d AND consumed_at IS NULL
+		ORDER BY 1, 5, 2`, len(args)+1)
+	args = append(args, probes[0].index)
 	d := Decision{Outcome: Allow}
 	reasons := map[string]bool{}
 	err := l.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
 		d, reasons = Decision{Outcome: Allow}, map[string]bool{}
-		entries, err := tx.QueryContext(ctx, q.String(), args...)
+		rows, err := tx.QueryContext(ctx, q.String(), args...)
 		if err != nil {
-			return fmt.Errorf("look up the lists: %w", err)
+			return err
 		}
-		for entries.Next() {
-			var id, kind string
-			var deny int64
-			if err := entries.Scan(&id, &kind, &deny); err != nil {
-				entries.Close()
+		defer rows.Close()
+		for rows.Next() {
+			var source, id, kind string
+			var deny, added int64
+			if err := rows.Scan(&source, &id, &kind, &deny, &added); err != nil {
 				return err
+			}
+			if source == "signal" {
+				reasons["signal_"+kind] = true
+				d.Outcome = worse(d.Outcome, Review)
+				continue
 			}
 			d.ListEntryIDs = append(d.ListEntryIDs, id)
 			reasons["list_"+kind] = true
@@ -76,23 +83,6 @@ func (l *Lists) Decide(ctx context.Context, s Subject) (Decision, error) {
 			} else {
 				d.Outcome = worse(d.Outcome, Review)
 			}
-		}
-		entries.Close()
-		if err := entries.Err(); err != nil {
-			return fmt.Errorf("look up the lists: %w", err)
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT kind FROM antifraud_signal WHERE iin_index = $1 AND consumed_at IS NULL`, probes[0].index)
-		if err != nil {
-			return fmt.Errorf("look up anti-fraud signals: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var kind string
-			if err := rows.Scan(&kind); err != nil {
-				return err
-			}
-			reasons["signal_"+kind] = true
-			d.Outcome = worse(d.Outcome, Review)
 		}
 		return rows.Err()
 	})
