@@ -70,6 +70,11 @@ func (db *DB) onPgConn(ctx context.Context, fn func(conn *pgx.Conn) error) error
 	err = c.Raw(func(dc any) error {
 		conn := dc.(*stdlib.Conn).Conn()
 		ferr = fn(conn)
+		// Never hand the pool a connection still inside a transaction or with an answer
+		// unread (rows a caller left open): the next user would run in it.
+		if !conn.IsClosed() && (conn.PgConn().IsBusy() || conn.PgConn().TxStatus() != 'I') {
+			_ = conn.Close(context.Background())
+		}
 		if conn.IsClosed() {
 			return driver.ErrBadConn
 		}
