@@ -2,13 +2,13 @@ package auth
 
 import (
 	"context"
-	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
 	"time"
 
 	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/otp"
 	"nesie.kz/nesie/internal/store"
 )
 
@@ -59,10 +59,10 @@ func (s *Service) newChallenge(p purpose, f Factor, clientID, ip, ua string, now
 		triesLeft: s.cfg.CodeTries, ip: ip, userAgent: ua}
 	var code string
 	if f == FactorSMS {
-		if code, err = newSMSCode(); err != nil {
+		if code, err = otp.New(); err != nil {
 			return challengeRow{}, "", err
 		}
-		ch.codeHash = codeHash(id, code)
+		ch.codeHash = otp.Hash(smsCodePurpose, id, code)
 	}
 	return ch, code, nil
 }
@@ -128,7 +128,7 @@ func (s *Service) spendCode(ctx context.Context, tx *store.Tx, ch challengeRow, 
 	var step uint64
 	switch ch.factor {
 	case FactorSMS:
-		ok = subtle.ConstantTimeCompare(codeHash(ch.id, code), ch.codeHash) == 1
+		ok = otp.Matches(ch.codeHash, smsCodePurpose, ch.id, code)
 	case FactorTOTP:
 		if acct.totpSecret == nil {
 			break

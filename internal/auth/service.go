@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/big"
 
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/fault"
@@ -154,22 +153,8 @@ func tokenHash(token string) []byte {
 	return h[:]
 }
 
-// newSMSCode returns 6 uniformly random digits.
-func newSMSCode() (string, error) {
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
-	if err != nil {
-		return "", fmt.Errorf("sms code: %w", err)
-	}
-	return fmt.Sprintf("%06d", n.Int64()), nil
-}
-
-// codeHash binds an SMS code to its challenge, so a hash cannot be reused across challenges.
-// A 6-digit code is guessable from its hash offline; the hash only keeps the code out of
-// backups and logs during its few minutes of life, while the tries limit guards it online.
-func codeHash(challengeID, code string) []byte {
-	h := sha256.Sum256([]byte("nesie sms code\x00" + challengeID + "\x00" + code))
-	return h[:]
-}
+// smsCodePurpose is what a challenge's SMS code is hashed for (otp.Hash).
+const smsCodePurpose = "nesie sms code"
 
 // bucketKey names a rate-limit bucket without storing the account or address in the clear.
 func bucketKey(kind, value string) string {

@@ -2,13 +2,9 @@ package loan
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
 
@@ -17,6 +13,7 @@ import (
 	"nesie.kz/nesie/internal/date"
 	"nesie.kz/nesie/internal/eds"
 	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/otp"
 	"nesie.kz/nesie/internal/store"
 )
 
@@ -89,11 +86,10 @@ type ConsentCode struct {
 // refused before the 24 hours have passed: a password asked for earlier would be given in the
 // window the rule keeps free.
 func (s *Service) RequestConsentCode(ctx context.Context, clientID, id string) (ConsentCode, error) {
-	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	code, err := otp.New()
 	if err != nil {
 		return ConsentCode{}, err
 	}
-	code := fmt.Sprintf("%06d", n.Int64())
 	cc := ConsentCode{ID: newID()}
 	var phone string
 	err = s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
@@ -112,7 +108,7 @@ func (s *Service) RequestConsentCode(ctx context.Context, clientID, id string) (
 		}
 		cc.ExpiresAt = tx.Now().Add(s.cfg.CodeLifetime)
 		_, err = tx.ExecContext(ctx, `INSERT INTO loan_consent_code (id, loan_id, code_hash, created_at, expires_at, tries_left)
-			VALUES ($1, $2, $3, $4, $5, $6)`, cc.ID, id, codeHash(cc.ID, code), tx.Now().UnixMicro(), cc.ExpiresAt.UnixMicro(), s.cfg.CodeTries)
+			VALUES ($1, $2, $3, $4, $5, $6)`, cc.ID, id, otp.Hash(consentCodePurpose, cc.ID, code), tx.Now().UnixMicro(), cc.ExpiresAt.UnixMicro(), s.cfg.CodeTries)
 		if err != nil {
 			return fmt.Errorf("keep consent code: %w", err)
 		}
@@ -130,11 +126,8 @@ func (s *Service) RequestConsentCode(ctx context.Context, clientID, id string) (
 	return cc, nil
 }
 
-// codeHash binds a code to its id, so a hash cannot be reused across codes.
-func codeHash(id, code string) []byte {
-	h := sha256.Sum256([]byte("nesie consent code\x00" + id + "\x00" + code))
-	return h[:]
-}
+// consentCodePurpose is what a consent's one-time password is hashed for (otp.Hash).
+const consentCodePurpose = "nesie consent code"
 
 // ConsentRequest is the client's consent after the cooling-off: a passed biometric check and
 // either the EDS over ConsentStatement, or the one-time password sent for it.
@@ -263,7 +256,7 @@ func (s *Service) spendCode(ctx context.Context, loanID, codeID, code string) er
 			refusal = errCodeWrong
 			return nil
 		}
-		if subtle.ConstantTimeCompare(hash, codeHash(codeID, code)) != 1 {
+		if !otp.Matches(hash, consentCodePurpose, codeID, code) {
 			refusal = errCodeWrong
 			_, err := tx.ExecContext(ctx, `UPDATE loan_consent_code SET tries_left = tries_left - 1 WHERE id = $1`, codeID)
 			return err
