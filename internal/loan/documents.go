@@ -273,7 +273,7 @@ func (s *Service) sendCopy(ctx context.Context, l Loan, lang string, rendered co
 	if !errors.Is(err, errCopyKept) {
 		return d, err
 	}
-	err = s.db.Read(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
 		cur, err := s.owned(ctx, tx, l.ClientID, l.ID)
 		if err != nil {
 			return err
