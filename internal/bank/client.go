@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/outbound"
 )
 
 // DefaultTimeout bounds one request to the gateway when NewClient is given none.
@@ -35,7 +36,7 @@ func NewClient(baseURL string, timeout time.Duration) (*Client, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return &Client{base: u.String(), http: &http.Client{Timeout: timeout}}, nil
+	return &Client{base: u.String(), http: outbound.NewClient(timeout)}, nil
 }
 
 // VerifyOwner asks whether the account or card d belongs to ownerID, an IIN or BIN (R9.3).

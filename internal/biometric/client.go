@@ -14,6 +14,7 @@ import (
 
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
+	"nesie.kz/nesie/internal/outbound"
 )
 
 // Client talks to the ЦОИД biometric service over HTTP. Every failure — refused connection,
@@ -40,7 +41,7 @@ func NewClient(baseURL string, timeout time.Duration) (*Client, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return &Client{base: strings.TrimRight(baseURL, "/"), http: &http.Client{Timeout: timeout}}, nil
+	return &Client{base: strings.TrimRight(baseURL, "/"), http: outbound.NewClient(timeout)}, nil
 }
 
 // ProviderSession is a session as the provider issued it.

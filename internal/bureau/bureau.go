@@ -28,6 +28,7 @@ import (
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/money"
+	"nesie.kz/nesie/internal/outbound"
 )
 
 // DefaultTimeout bounds one request to the bureau when NewClient is given none.
@@ -83,7 +84,7 @@ func NewClient(baseURL string, key ed25519.PublicKey, timeout time.Duration) (*C
 	return &Client{
 		endpoint: strings.TrimSuffix(baseURL, "/") + "/v1/reports",
 		key:      append(ed25519.PublicKey(nil), key...),
-		http:     &http.Client{Timeout: timeout},
+		http:     outbound.NewClient(timeout),
 	}, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/outbound"
 )
 
 // errTransport marks a failure to reach a service at all: connection refused, timeout, a cut
@@ -18,14 +19,9 @@ import (
 var errTransport = errors.New("transport failure")
 
 // newHTTPClient is a client that never follows redirects: a redirect from a revocation or
-// verification service is not an answer, and following one lets the service send Nesie
+// verification service is not an answer, and following it lets the service send Nesie
 // anywhere (SSRF). Timeouts are per request, through the context.
-func newHTTPClient() *http.Client {
-	return &http.Client{
-		Transport:     http.DefaultTransport.(*http.Transport).Clone(),
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
+func newHTTPClient() *http.Client { return outbound.NewClient(0) }
 
 // httpCall is one request to an outside service.
 type httpCall struct {

@@ -15,6 +15,7 @@ import (
 
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
+	"nesie.kz/nesie/internal/outbound"
 )
 
 // DefaultTimeout bounds one request to the registry when New is given none.
@@ -32,7 +33,7 @@ func New(baseURL string, timeout time.Duration) *Client {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return &Client{base: baseURL, http: &http.Client{Timeout: timeout}}
+	return &Client{base: baseURL, http: outbound.NewClient(timeout)}
 }
 
 // Owns reports whether phone is registered to the person with iin. It fails closed: when

@@ -18,6 +18,7 @@ import (
 
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
+	"nesie.kz/nesie/internal/outbound"
 )
 
 // DefaultTimeout bounds one request to the gateway when New is given none.
@@ -39,7 +40,7 @@ func New(baseURL string, timeout time.Duration) *Client {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return &Client{base: baseURL, http: &http.Client{Timeout: timeout}}
+	return &Client{base: baseURL, http: outbound.NewClient(timeout)}
 }
 
 // Send sends text to phone under a fresh idempotency key.
