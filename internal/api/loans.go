@@ -28,6 +28,7 @@ func (h *handlers) loanRoutes(open, signedIn func(string, server.HandlerFunc)) {
 	signedIn("GET /api/v1/loans/{id}/drafts", h.drafts)
 	signedIn("PUT /api/v1/loans/{id}/method", h.chooseMethod)
 	signedIn("PUT /api/v1/loans/{id}/payout", h.setPayout)
+	signedIn("POST /api/v1/loans/{id}/payout/resend", h.resendPayout)
 	signedIn("POST /api/v1/loans/{id}/submit", h.submit)
 	signedIn("GET /api/v1/loans/{id}/contract", h.contract)
 	signedIn("POST /api/v1/loans/{id}/sign", h.sign)
@@ -193,6 +194,20 @@ func (h *handlers) setPayout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	l, err := h.Loans.SetPayout(r.Context(), clientOf(r), r.PathValue("id"), loan.PayoutRequest(body))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, loanOf(l, nil))
+}
+
+// resendPayout sends the money of a loan whose payout the bank refused another way the client
+// chooses (R9.3: an account or card shown to be theirs).
+func (h *handlers) resendPayout(w http.ResponseWriter, r *http.Request) error {
+	var body payoutRequest
+	if err := decode(r, &body); err != nil {
+		return err
+	}
+	l, err := h.Loans.RetryPayout(r.Context(), clientOf(r), r.PathValue("id"), loan.PayoutRequest(body))
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,7 @@ type loanView struct {
 	Number          string `json:"number"`
 	Status          string `json:"status"`
 	StatusReason    string `json:"status_reason"`
+	PayoutAccount   string `json:"payout_account"`
 	AmountTiyn      int64  `json:"amount_tiyn"`
 	Cooling         bool   `json:"cooling_off"`
 	CoolingReason   string `json:"cooling_off_reason"`

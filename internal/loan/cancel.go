@@ -10,7 +10,8 @@ import (
 )
 
 // Cancel ends the client's loan before any money left, at no cost: a draft, a loan in review,
-// an unsigned offer, a loan waiting out the cooling-off (R9-1) or waiting for the goods.
+// an unsigned offer, a loan waiting out the cooling-off (R9-1) or waiting for the goods, or one
+// whose payout the bank refused.
 func (s *Service) Cancel(ctx context.Context, clientID, id, reason string) (Loan, error) {
 	var l Loan
 	err := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {

@@ -59,44 +59,9 @@ func (s *Service) SetPayout(ctx context.Context, clientID, id string, r PayoutRe
 	}); err != nil {
 		return Loan{}, err
 	}
-	p := Payout{Kind: kind}
-	switch kind {
-	case PayoutAccount:
-		iban, err := kz.ParseIBAN(r.IBAN)
-		if err != nil {
-			return Loan{}, fault.Field("iban", "%v", err)
-		}
-		own, err := s.Bank.VerifyOwner(ctx, bank.Destination{Kind: bank.DestinationAccount, IBAN: iban}, ownerID(c))
-		if err != nil {
-			return Loan{}, err
-		}
-		if !own.Owned {
-			return Loan{}, s.refused(ctx, "loan.payout_refused", id, errNotClients)
-		}
-		p.IBAN = iban.String()
-	case PayoutCard:
-		card, err := s.Bank.TokenizeCard(ctx, r.CardNumber, r.CardExpMonth, r.CardExpYear)
-		if err != nil {
-			return Loan{}, err
-		}
-		own, err := s.Bank.VerifyOwner(ctx, bank.Destination{Kind: bank.DestinationCard, CardToken: card.Token}, ownerID(c))
-		if err != nil {
-			return Loan{}, err
-		}
-		if !own.Owned {
-			return Loan{}, s.refused(ctx, "loan.payout_refused", id, errNotClients)
-		}
-		p.CardToken, p.CardMasked = card.Token, card.Masked
-	case PayoutMerchant:
-		if r.MerchantID == "" {
-			return Loan{}, fault.Field("merchant_id", "is required for a payment to a merchant")
-		}
-		p.MerchantID = r.MerchantID
-	case PayoutRefinance:
-		if r.RefinancedLoanID == "" {
-			return Loan{}, fault.Field("refinanced_loan_id", "is required to refinance a loan")
-		}
-		p.RefinancedLoanID = r.RefinancedLoanID
+	p, err := s.destination(ctx, c, id, kind, r)
+	if err != nil {
+		return Loan{}, err
 	}
 	// The loan as read above; the UPDATE re-checks that it is still this client's draft.
 	err = s.guarded(ctx, func(ctx context.Context, tx *store.Tx) error {
@@ -145,4 +110,50 @@ func (s *Service) checkPayoutTarget(ctx context.Context, tx *store.Tx, l Loan, p
 		}
 	}
 	return nil
+}
+
+// destination is the way to the money r asks for, of the given kind, for client c's loan id:
+// an account or a card is first shown by the bank to be c's (R9.3), and a card is kept only as
+// the gateway's token and masked number (R8.7). A refusal is audited against the loan.
+func (s *Service) destination(ctx context.Context, c client.Client, id string, kind PayoutKind, r PayoutRequest) (Payout, error) {
+	p := Payout{Kind: kind}
+	switch kind {
+	case PayoutAccount:
+		iban, err := kz.ParseIBAN(r.IBAN)
+		if err != nil {
+			return Payout{}, fault.Field("iban", "%v", err)
+		}
+		own, err := s.Bank.VerifyOwner(ctx, bank.Destination{Kind: bank.DestinationAccount, IBAN: iban}, ownerID(c))
+		if err != nil {
+			return Payout{}, err
+		}
+		if !own.Owned {
+			return Payout{}, s.refused(ctx, "loan.payout_refused", id, errNotClients)
+		}
+		p.IBAN = iban.String()
+	case PayoutCard:
+		card, err := s.Bank.TokenizeCard(ctx, r.CardNumber, r.CardExpMonth, r.CardExpYear)
+		if err != nil {
+			return Payout{}, err
+		}
+		own, err := s.Bank.VerifyOwner(ctx, bank.Destination{Kind: bank.DestinationCard, CardToken: card.Token}, ownerID(c))
+		if err != nil {
+			return Payout{}, err
+		}
+		if !own.Owned {
+			return Payout{}, s.refused(ctx, "loan.payout_refused", id, errNotClients)
+		}
+		p.CardToken, p.CardMasked = card.Token, card.Masked
+	case PayoutMerchant:
+		if r.MerchantID == "" {
+			return Payout{}, fault.Field("merchant_id", "is required for a payment to a merchant")
+		}
+		p.MerchantID = r.MerchantID
+	case PayoutRefinance:
+		if r.RefinancedLoanID == "" {
+			return Payout{}, fault.Field("refinanced_loan_id", "is required to refinance a loan")
+		}
+		p.RefinancedLoanID = r.RefinancedLoanID
+	}
+	return p, nil
 }

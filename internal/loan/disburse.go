@@ -32,7 +32,13 @@ func (s *Service) disburse(ctx context.Context, tx *store.Tx, l Loan, c client.C
 	if err != nil {
 		return "", err
 	}
-	if o, err = s.payouts.Enqueue(ctx, tx, o); err != nil {
+	return s.enqueue(ctx, tx, l, o)
+}
+
+// enqueue puts o, the payout order of l, in the outbox in tx and audits it.
+func (s *Service) enqueue(ctx context.Context, tx *store.Tx, l Loan, o payout.Order) (string, error) {
+	o, err := s.payouts.Enqueue(ctx, tx, o)
+	if err != nil {
 		return "", err
 	}
 	return o.ID, s.Trail.Record(ctx, tx, audit.Event{Action: "loan.payout_ordered", ObjectType: "loan", ObjectID: l.ID,
@@ -109,21 +115,24 @@ func (s *Service) payoutOf(ctx context.Context, tx *store.Tx, l Loan) (Payout, e
 // Paid is the payouts' hook: the money has left; the loan is disbursed, in the transaction
 // that settles the order.
 func (s *Service) Paid(ctx context.Context, tx *store.Tx, o payout.Order) error {
-	// The order's reference is the loan; the move's guard is all that needs checking.
-	if err := move(ctx, tx, o.Reference, Disbursing, Disbursed, "disbursed_at = $3", tx.Now().UnixMicro()); err != nil {
+	// The order's reference names the loan; the move's guard is all that needs checking.
+	id := loanOfReference(o.Reference)
+	if err := move(ctx, tx, id, Disbursing, Disbursed, "disbursed_at = $3", tx.Now().UnixMicro()); err != nil {
 		return err
 	}
-	return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.disbursed", ObjectType: "loan", ObjectID: o.Reference,
+	return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.disbursed", ObjectType: "loan", ObjectID: id,
 		Reason: "the payout settled", Change: map[string]any{"payout_order_id": o.ID, "bank_id": o.BankID, "amount": int64(o.Amount)}})
 }
 
 // PayoutFailed is the payouts' hook for an order the bank refused for good (the account is
-// not the client's, R9.3): no money left, and the loan says why.
+// not the client's, R9.3): no money left, and the loan says why. The client may then have it
+// sent another way (RetryPayout) or cancel the loan at no cost.
 func (s *Service) PayoutFailed(ctx context.Context, tx *store.Tx, o payout.Order) error {
-	if err := move(ctx, tx, o.Reference, Disbursing, PayoutFailed, "status_reason = $3", o.Reason); err != nil {
+	id := loanOfReference(o.Reference)
+	if err := move(ctx, tx, id, Disbursing, PayoutFailed, "status_reason = $3", o.Reason); err != nil {
 		return err
 	}
-	return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.payout_failed", ObjectType: "loan", ObjectID: o.Reference,
+	return s.Trail.Record(ctx, tx, audit.Event{Action: "loan.payout_failed", ObjectType: "loan", ObjectID: id,
 		Reason: "the payout failed; no money left", Change: map[string]any{"payout_order_id": o.ID, "reason": o.Reason}})
 }
 

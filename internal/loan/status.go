@@ -39,7 +39,8 @@ const (
 	Cancelled Status = "cancelled"
 	// Annulled: no consent within the window after the cooling-off; nothing was paid.
 	Annulled Status = "annulled"
-	// PayoutFailed: the bank refused the transfer (the account is not the client's, say).
+	// PayoutFailed: the bank refused the transfer (the account is not the client's, say); no
+	// money left. The client has it sent another way (back to Disbursing) or cancels.
 	PayoutFailed Status = "payout_failed"
 )
 
@@ -52,6 +53,7 @@ var transitions = map[Status][]Status{
 	Cooling:       {Disbursing, Cancelled, Annulled},
 	AwaitingGoods: {Disbursing, Cancelled},
 	Disbursing:    {Disbursed, PayoutFailed},
+	PayoutFailed:  {Disbursing, Cancelled},
 }
 
 // CanBecome reports whether a loan in s may move to to.
