@@ -29,6 +29,7 @@ func (h *handlers) loanRoutes(open, signedIn func(string, server.HandlerFunc)) {
 	signedIn("PUT /api/v1/loans/{id}/method", h.chooseMethod)
 	signedIn("PUT /api/v1/loans/{id}/payout", h.setPayout)
 	signedIn("POST /api/v1/loans/{id}/payout/resend", h.resendPayout)
+	signedIn("GET /api/v1/loans/{id}/cash-voucher", h.cashVoucher)
 	signedIn("POST /api/v1/loans/{id}/submit", h.submit)
 	signedIn("GET /api/v1/loans/{id}/contract", h.contract)
 	signedIn("POST /api/v1/loans/{id}/sign", h.sign)
@@ -212,6 +213,17 @@ func (h *handlers) resendPayout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, loanOf(l, nil))
+}
+
+// cashVoucher answers the code the client shows at a terminal to take a loan paid out in cash
+// (R8.6); it is never cached on the way.
+func (h *handlers) cashVoucher(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.Loans.Voucher(r.Context(), clientOf(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return writeJSON(w, http.StatusOK, map[string]any{"voucher_code": v.Code, "amount_tiyn": v.Amount.Tiyn()})
 }
 
 func (h *handlers) submit(w http.ResponseWriter, r *http.Request) error {

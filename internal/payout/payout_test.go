@@ -1,6 +1,7 @@
 package payout
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -161,7 +162,7 @@ func TestGatewayDownLeavesOrderPendingAndLosesNothing(t *testing.T) {
 	})
 }
 
-func TestCardAndCashVoucherPayouts(t *testing.T) {
+func TestR37_CardAndCashVoucherPayoutsKeepSecretsSealed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
 		r := newRig(t, env)
 		client, _ := bank.NewClient(r.srv.URL, time.Second)
@@ -179,8 +180,18 @@ func TestCardAndCashVoucherPayouts(t *testing.T) {
 		if got := r.find(t, c.ID); got.Status != Paid || r.bank.CardBalance(card.Token) != 60_000_00 {
 			t.Errorf("card payout: %s, card balance %d; want paid, 6000000", got.Status, r.bank.CardBalance(card.Token))
 		}
-		if got := r.find(t, v.ID); got.Status != Paid || got.VoucherCode == "" {
-			t.Errorf("voucher payout: %+v, want paid with a voucher code", got)
+		issued := r.bank.Voucher(v.ID)
+		if got := r.find(t, v.ID); got.Status != Paid || issued == "" || got.VoucherCode != issued {
+			t.Errorf("voucher payout: %+v, want paid with the code the bank issued (%q)", got, issued)
+		}
+		// The code is as good as the cash: kept sealed, never in clear.
+		var clear string
+		var sealed []byte
+		if err := env.Admin.QueryRow(`SELECT voucher_code, voucher_code_sealed FROM payout_order WHERE id = $1`, v.ID).Scan(&clear, &sealed); err != nil {
+			t.Fatal(err)
+		}
+		if clear != "" || len(sealed) == 0 || bytes.Contains(sealed, []byte(issued)) {
+			t.Errorf("voucher at rest: clear %q, sealed %d bytes (holds the code: %v)", clear, len(sealed), bytes.Contains(sealed, []byte(issued)))
 		}
 	})
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // R37: the beneficiary's IIN (or BIN), the destination IBAN, the card token and the cash
-// desk's document number are personal data and are kept sealed with the MFO's keys. Each
+// desk's document number are personal data and are kept sealed with the MFO's keys, and so is
+// a cash voucher's code, which is as good as the cash. Each
 // sealed value is bound to its table, column and row, so a value copied into another order
 // does not open.
 
@@ -17,6 +18,7 @@ const (
 	colBeneficiary    = "beneficiary_sealed"
 	colIBAN           = "dest_iban_sealed"
 	colCardToken      = "dest_card_token_sealed"
+	colVoucher        = "voucher_code_sealed"
 	colDocumentNumber = "document_number_sealed"
 )
 
@@ -31,7 +33,7 @@ func cashAAD(orderID string) []byte {
 // sealedOrder is what payout_order keeps of an order's personal data; iban and token are nil
 // when the destination has none.
 type sealedOrder struct {
-	beneficiary, iban, token []byte
+	beneficiary, iban, token, voucher []byte
 }
 
 func (s *Service) sealOrder(o Order) (sealedOrder, error) {
@@ -76,7 +78,22 @@ func (s *Service) openOrder(o *Order, sealed sealedOrder) error {
 		}
 		o.To.CardToken = string(b)
 	}
+	if sealed.voucher != nil {
+		b, err := s.cfg.Vault.Open(sealed.voucher, orderAAD(o.ID, colVoucher))
+		if err != nil {
+			return fmt.Errorf("payout: order %s voucher: %w", o.ID, err)
+		}
+		o.VoucherCode = string(b)
+	}
 	return nil
+}
+
+// sealVoucher seals a cash voucher's code for order id; nil for none.
+func (s *Service) sealVoucher(id, code string) ([]byte, error) {
+	if code == "" {
+		return nil, nil
+	}
+	return s.seal(code, orderAAD(id, colVoucher))
 }
 
 func (s *Service) seal(value string, aad []byte) ([]byte, error) {

@@ -156,7 +156,7 @@ func (s *Service) ByReference(ctx context.Context, tx *store.Tx, ref string) (Or
 }
 
 const orderColumns = `id, reference, client_id, beneficiary_sealed, amount, kind, dest_kind, dest_iban_sealed,
-	dest_card_token_sealed, biometric_check_id, status, reason, bank_id, voucher_code, attempts, created_at, settled_at`
+	dest_card_token_sealed, biometric_check_id, status, reason, bank_id, voucher_code, voucher_code_sealed, attempts, created_at, settled_at`
 
 func (s *Service) findBy(ctx context.Context, tx *store.Tx, column, value string) (Order, error) {
 	if tx == nil {
@@ -195,7 +195,7 @@ func (s *Service) scanOrder(row interface{ Scan(...any) error }, extra ...any) (
 		kind, destKind, state string
 	)
 	err := row.Scan(append([]any{&o.ID, &o.Reference, &o.ClientID, &sealed.beneficiary, &amount, &kind, &destKind, &sealed.iban,
-		&sealed.token, &o.BiometricCheckID, &state, &o.Reason, &o.BankID, &o.VoucherCode, &o.Attempts, &created, &settled}, extra...)...)
+		&sealed.token, &o.BiometricCheckID, &state, &o.Reason, &o.BankID, &o.VoucherCode, &sealed.voucher, &o.Attempts, &created, &settled}, extra...)...)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return Order{}, err

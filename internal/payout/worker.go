@@ -238,10 +238,14 @@ func (s *Service) settleTransfer(ctx context.Context, o Order, t bank.Transfer) 
 func (s *Service) settle(ctx context.Context, o Order, to Status, reason string, t bank.Transfer, extra map[string]any) error {
 	return s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
 		now := tx.Now()
+		voucher, err := s.sealVoucher(o.ID, t.VoucherCode)
+		if err != nil {
+			return fmt.Errorf("payout: seal voucher: %w", err)
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE payout_order
-			SET status = $2, reason = $3, bank_id = $4, voucher_code = $5, settled_at = $6, lease_until = NULL
+			SET status = $2, reason = $3, bank_id = $4, voucher_code_sealed = $5, settled_at = $6, lease_until = NULL
 			WHERE id = $1 AND status = 'sending' AND attempts = $7`,
-			o.ID, string(to), reason, t.BankID, t.VoucherCode, now.UnixMicro(), o.Attempts)
+			o.ID, string(to), reason, t.BankID, voucher, now.UnixMicro(), o.Attempts)
 		if err != nil {
 			return fmt.Errorf("payout: settle: %w", err)
 		}

@@ -142,6 +142,17 @@ func (s *Simulator) Transfers() int {
 	return len(s.transfers)
 }
 
+// Voucher is the code of the cash voucher issued under the transfer key, the one a terminal
+// would pay out against; "" when none was.
+func (s *Simulator) Voucher(key string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.transfers[key]; ok {
+		return t.answer.VoucherCode
+	}
+	return ""
+}
+
 // SetLoseResponses makes the next n transfer requests be carried out and then answered with
 // HTTP 502, as if the answer were lost on the way back.
 func (s *Simulator) SetLoseResponses(n int) {

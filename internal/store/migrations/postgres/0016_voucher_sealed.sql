@@ -1,0 +1,7 @@
+-- A cash voucher's code is a bearer secret: whoever holds it takes the cash at a terminal. It
+-- is kept sealed with the MFO's keys like the account and the card token (R37), bound to its
+-- order. voucher_code stays for orders settled before this migration, whose codes were kept in
+-- clear; new orders leave it empty.
+ALTER TABLE payout_order ADD COLUMN voucher_code_sealed sealed_bytes;
+ALTER TABLE payout_order ADD CONSTRAINT payout_order_voucher_once
+    CHECK (voucher_code = '' OR voucher_code_sealed IS NULL);
