@@ -15,7 +15,8 @@ import (
 )
 
 // listReviewQueue is `nesie staff review-queue`: the applications the checks could not decide
-// alone, oldest first, with the votes they still need.
+// alone, oldest first, with the customer's AML/CFT risk level (R8.1: a high one asks for
+// enhanced due diligence) and the votes they still need.
 func listReviewQueue(staffInput) (staffAction, error) {
 	return func(ctx context.Context, svc *app.Services) (string, error) {
 		var queue []underwriting.QueueItem
@@ -31,14 +32,18 @@ func listReviewQueue(staffInput) (staffAction, error) {
 		}
 		var out strings.Builder
 		w := tabwriter.NewWriter(&out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "LOAN\tCLIENT\tPRODUCT\tAMOUNT\tSCORE\tAPPROVALS\tSINCE\tWHY")
+		fmt.Fprintln(w, "LOAN\tCLIENT\tPRODUCT\tAMOUNT\tSCORE\tRISK\tAPPROVALS\tSINCE\tWHY")
 		for _, q := range queue {
 			why := make([]string, len(q.Reasons))
 			for i, r := range q.Reasons {
 				why[i] = r.Code
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d of %d\t%s\t%s\n", q.ApplicationID, q.ClientID, q.ProductCode, q.Amount,
-				q.Score, q.Approvals, q.Needed, q.Since.Format("2006-01-02 15:04"), strings.Join(why, ","))
+			risk := string(q.RiskLevel)
+			if risk == "" {
+				risk = "-" // decided before the level was kept
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%d of %d\t%s\t%s\n", q.ApplicationID, q.ClientID, q.ProductCode, q.Amount,
+				q.Score, risk, q.Approvals, q.Needed, q.Since.Format("2006-01-02 15:04"), strings.Join(why, ","))
 		}
 		err = w.Flush() // before out is read
 		return out.String(), err

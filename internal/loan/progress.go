@@ -37,10 +37,16 @@ func (s *Service) Progress(ctx context.Context, clientID, id string) (Loan, []St
 	return l, out, err
 }
 
+// stepsOf is the checks as the client sees them. The AML/CFT risk level is the MFO's own
+// assessment of the client under the AML/CFT law, which forbids telling a client of the
+// measures taken about them: it is left out here (staff see it in the review queue).
 func stepsOf(steps []underwriting.Step) []Step {
-	out := make([]Step, len(steps))
-	for i, st := range steps {
-		out[i] = Step{Name: st.Name, Passed: st.Passed, At: st.At.UTC().Format("2006-01-02T15:04:05Z")}
+	out := make([]Step, 0, len(steps))
+	for _, st := range steps {
+		if st.Name == underwriting.StepRiskLevel {
+			continue
+		}
+		out = append(out, Step{Name: st.Name, Passed: st.Passed, At: st.At.UTC().Format("2006-01-02T15:04:05Z")})
 	}
 	return out
 }

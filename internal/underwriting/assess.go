@@ -47,7 +47,8 @@ func (s *Service) Assess(ctx context.Context, r Request) (Decision, error) {
 	// SERIALIZABLE predicate locks, whose page-level conflicts between concurrent decisions
 	// on small tables made them abort each other.
 	err = s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
-		d = Decision{ApplicationID: r.ApplicationID, Outcome: a.outcome, Reasons: a.reasons, Score: a.score, Steps: a.steps, DecidedBy: SystemDecider, At: tx.Now().UTC().Truncate(time.Microsecond)}
+		d = Decision{ApplicationID: r.ApplicationID, Outcome: a.outcome, Reasons: a.reasons, Score: a.score, RiskLevel: a.risk, Steps: a.steps,
+			DecidedBy: SystemDecider, At: tx.Now().UTC().Truncate(time.Microsecond)}
 		if err := insertDecision(ctx, tx, r, d); err != nil {
 			return err
 		}
@@ -57,7 +58,7 @@ func (s *Service) Assess(ctx context.Context, r Request) (Decision, error) {
 		if err := s.trail.Record(ctx, tx, audit.Event{
 			Action: "underwriting.decided", ObjectType: "application", ObjectID: r.ApplicationID,
 			Reason: reasonText(d.Reasons),
-			Change: map[string]any{"outcome": d.Outcome, "score": d.Score, "reasons": reasonCodes(d.Reasons), "steps": stepSummary(a.steps),
+			Change: map[string]any{"outcome": d.Outcome, "score": d.Score, "risk_level": d.RiskLevel, "reasons": reasonCodes(d.Reasons), "steps": stepSummary(a.steps),
 				"bureau_report_id": a.reportID, "product_code": r.ProductCode, "amount_tiyn": r.Amount.Tiyn(), "decided_by": d.DecidedBy},
 		}); err != nil {
 			return err

@@ -14,7 +14,7 @@ import (
 	"nesie.kz/nesie/internal/store/storetest"
 )
 
-var allSteps = []string{StepAML, StepBureau, StepVoluntaryRefusal, StepOverdue90, StepDTI, StepAntifraud, StepScorecard}
+var allSteps = []string{StepAML, StepRiskLevel, StepBureau, StepVoluntaryRefusal, StepOverdue90, StepDTI, StepAntifraud, StepScorecard}
 
 func TestR8_1_ApprovedByScore(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
@@ -76,8 +76,9 @@ func TestR10_RefusedOnVoluntaryRefusal(t *testing.T) {
 		if d.Outcome != Refused || !hasReason(d, "voluntary_refusal", "microfinance") {
 			t.Errorf("decision = %s %v, want refused on the voluntary refusal", d.Outcome, d.Reasons)
 		}
-		if got := stepNames(d.Steps); !reflect.DeepEqual(got, allSteps[:3]) || r.fraud.calls != 0 {
-			t.Errorf("steps %v; want %v", got, allSteps[:3])
+		// The risk level is weighed before the bureau is asked, so it is there too.
+		if got := stepNames(d.Steps); !reflect.DeepEqual(got, allSteps[:4]) || r.fraud.calls != 0 {
+			t.Errorf("steps %v; want %v", got, allSteps[:4])
 		}
 	})
 }
@@ -260,7 +261,10 @@ func TestR7_4_StepsVisibleInOrderWithEvidence(t *testing.T) {
 			t.Errorf("AML evidence = %q", steps[0].Evidence)
 		}
 		// The bureau's report is kept as received and still proves itself with its key.
-		b := steps[1]
+		b := steps[2]
+		if b.Name != StepBureau {
+			t.Fatalf("third step is %s, want the bureau", b.Name)
+		}
 		if !bureau.Verify(r.bureau.PublicKey(), b.Evidence, b.Signature) {
 			t.Error("stored bureau report does not verify")
 		}

@@ -10,7 +10,7 @@ import (
 )
 
 // BenchmarkAssess measures whole assessments on PostgreSQL: the screens, a signed report from
-// the bureau simulator over HTTP, and the transaction recording seven steps and the decision.
+// the bureau simulator over HTTP, and the transaction recording eight steps and the decision.
 func BenchmarkAssess(b *testing.B) {
 	env := storetest.New(b, store.Postgres)
 	r := newRig(b, env, DefaultConfig())

@@ -16,6 +16,7 @@ type assessment struct {
 	outcome  Outcome
 	reasons  []Reason
 	score    int
+	risk     RiskLevel
 	steps    []Step
 	reportID string
 }
@@ -28,7 +29,8 @@ func (a *assessment) review(r Reason) { a.reasons = append(a.reasons, r) }
 
 // check runs the checks in order, calling the outside services (none of it in a
 // transaction). It stops at the first refusal: a person refused on AML grounds is not
-// reported on by the bureau, nor sent to anti-fraud. Any service error ends the assessment
+// reported on by the bureau, nor sent to anti-fraud. The risk level is weighed right after the
+// screening, since it uses the screening's finding. Any service error ends the assessment
 // with that error and no decision.
 func (s *Service) check(ctx context.Context, r Request) (assessment, error) {
 	var a assessment
@@ -38,12 +40,16 @@ func (s *Service) check(ctx context.Context, r Request) (assessment, error) {
 	}
 	a.step(Step{Name: StepAML, Passed: !aml.Hit && !aml.Review, Detail: screenDetail("AML/CFT screening", aml), Evidence: aml.Evidence, At: s.now()})
 	if aml.Hit {
+		// A person on a list is at the highest risk by definition: no factor is weighed, the
+		// AML step is the evidence.
+		a.risk = RiskHigh
 		a.refuse(Reason{Code: "aml_match", Law: LawAML, Text: "The applicant matches a list kept under the AML/CFT law."})
 		return a, nil
 	}
 	if aml.Review {
 		a.review(Reason{Code: "aml_review", Law: LawAML, Text: "A possible AML/CFT list match needs a compliance officer's review."})
 	}
+	s.riskLevel(&a, r, aml)
 
 	rep, err := s.bureau.Report(ctx, r.Person.IIN)
 	if err != nil {

@@ -20,7 +20,8 @@ type QueueItem struct {
 	ProductCode   string
 	Amount        money.Amount
 	Score         int
-	Reasons       []Reason // why it is in review
+	RiskLevel     RiskLevel // the customer's AML/CFT risk level; empty if decided before it was kept
+	Reasons       []Reason  // why it is in review
 	Since         time.Time
 	Approvals     int // approvals given so far
 	Needed        int // approvals needed: 2 above Config.FourEyesAbove, else 1
@@ -57,7 +58,7 @@ func (s *Service) Queue(ctx context.Context, tx *store.Tx) ([]QueueItem, error) 
 			return nil, err
 		}
 		out = append(out, QueueItem{ApplicationID: id, ClientID: row.clientID, ProductCode: row.productCode, Amount: row.amount,
-			Score: row.score, Reasons: row.reasons, Since: row.assessedAt, Approvals: len(votes), Needed: s.approvalsNeeded(row.amount)})
+			Score: row.score, RiskLevel: row.riskLevel, Reasons: row.reasons, Since: row.assessedAt, Approvals: len(votes), Needed: s.approvalsNeeded(row.amount)})
 	}
 	return out, nil
 }
@@ -186,7 +187,8 @@ func (s *Service) finish(ctx context.Context, tx *store.Tx, d *Decision) error {
 		return fault.New(fault.ErrConflict, "not_in_review", "This application is not waiting for review.")
 	}
 	if err := s.trail.Record(ctx, tx, audit.Event{Action: "underwriting.decided", ObjectType: "application", ObjectID: d.ApplicationID,
-		Reason: reasonText(d.Reasons), Change: map[string]any{"outcome": d.Outcome, "reasons": reasonCodes(d.Reasons), "decided_by": d.DecidedBy, "after": "review"}}); err != nil {
+		Reason: reasonText(d.Reasons), Change: map[string]any{"outcome": d.Outcome, "risk_level": riskOrNil(d.RiskLevel), "reasons": reasonCodes(d.Reasons),
+			"decided_by": d.DecidedBy, "after": "review"}}); err != nil {
 		return err
 	}
 	if d.Steps, err = s.Steps(ctx, tx, d.ApplicationID); err != nil {
@@ -198,6 +200,15 @@ func (s *Service) finish(ctx context.Context, tx *store.Tx, d *Decision) error {
 		}
 	}
 	return nil
+}
+
+// riskOrNil is the level for the audit trail: null, not "", for a decision recorded before
+// the level was kept.
+func riskOrNil(l RiskLevel) any {
+	if l == "" {
+		return nil
+	}
+	return l
 }
 
 func fourEyes() error {

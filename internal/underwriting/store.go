@@ -20,6 +20,7 @@ type decisionRow struct {
 	amount                               money.Amount
 	systemOutcome, outcome               Outcome
 	score                                int
+	riskLevel                            RiskLevel // empty for a decision recorded before the level was kept
 	reasons                              []Reason
 	decidedBy                            string
 	assessedAt                           time.Time
@@ -27,6 +28,11 @@ type decisionRow struct {
 }
 
 func insertDecision(ctx context.Context, tx *store.Tx, r Request, d Decision) error {
+	// The column takes NULL for the decisions made before the level was kept; a new one
+	// always has its level.
+	if d.RiskLevel.rank() == 0 {
+		return fmt.Errorf("underwriting: record decision: risk level %q: want low, medium or high", d.RiskLevel)
+	}
 	reasons, err := json.Marshal(nonNil(d.Reasons))
 	if err != nil {
 		return err
@@ -46,9 +52,9 @@ func insertDecision(ctx context.Context, tx *store.Tx, r Request, d Decision) er
 		}
 		return nil
 	}, `INSERT INTO underwriting_decision
-		(application_id, client_id, product_code, amount, system_outcome, outcome, score, reasons, decided_by, assessed_at, decided_at)
-		VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10)`,
-		d.ApplicationID, r.Person.ClientID, r.ProductCode, r.Amount.Tiyn(), string(d.Outcome), d.Score, string(reasons), d.DecidedBy, d.At.UnixMicro(), decidedAt)
+		(application_id, client_id, product_code, amount, system_outcome, outcome, score, risk_level, reasons, decided_by, assessed_at, decided_at)
+		VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11)`,
+		d.ApplicationID, r.Person.ClientID, r.ProductCode, r.Amount.Tiyn(), string(d.Outcome), d.Score, string(d.RiskLevel), string(reasons), d.DecidedBy, d.At.UnixMicro(), decidedAt)
 }
 
 // insertSteps records every step of an assessment in one statement (one round trip instead
@@ -85,11 +91,12 @@ func loadDecisionRow(ctx context.Context, tx *store.Tx, applicationID string) (d
 	var (
 		d              decisionRow
 		sys, out, rsns string
+		risk           sql.NullString
 		amount, at     int64
 	)
-	err := tx.QueryRowContext(ctx, `SELECT application_id, client_id, product_code, amount, system_outcome, outcome, score, reasons, decided_by, assessed_at, decided_at
+	err := tx.QueryRowContext(ctx, `SELECT application_id, client_id, product_code, amount, system_outcome, outcome, score, risk_level, reasons, decided_by, assessed_at, decided_at
 		FROM underwriting_decision WHERE application_id = $1`, applicationID).
-		Scan(&d.applicationID, &d.clientID, &d.productCode, &amount, &sys, &out, &d.score, &rsns, &d.decidedBy, &at, &d.decidedAt)
+		Scan(&d.applicationID, &d.clientID, &d.productCode, &amount, &sys, &out, &d.score, &risk, &rsns, &d.decidedBy, &at, &d.decidedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fault.New(fault.ErrNotFound, "decision_not_found", "This application has no underwriting decision.")
 	}
@@ -97,6 +104,11 @@ func loadDecisionRow(ctx context.Context, tx *store.Tx, applicationID string) (d
 		return d, fmt.Errorf("underwriting: load decision: %w", err)
 	}
 	d.amount, d.systemOutcome, d.outcome, d.assessedAt = money.Amount(amount), Outcome(sys), Outcome(out), time.UnixMicro(at).UTC()
+	if risk.Valid {
+		if d.riskLevel, err = ParseRiskLevel(risk.String); err != nil {
+			return d, fmt.Errorf("underwriting: load decision %s: %w", applicationID, err)
+		}
+	}
 	if err := json.Unmarshal([]byte(rsns), &d.reasons); err != nil {
 		return d, fmt.Errorf("underwriting: decision reasons: %w", err)
 	}
@@ -108,7 +120,7 @@ func (d decisionRow) decision() Decision {
 	if d.decidedAt.Valid {
 		at = time.UnixMicro(d.decidedAt.Int64).UTC()
 	}
-	return Decision{ApplicationID: d.applicationID, Outcome: d.outcome, Reasons: d.reasons, Score: d.score, DecidedBy: d.decidedBy, At: at}
+	return Decision{ApplicationID: d.applicationID, Outcome: d.outcome, Reasons: d.reasons, Score: d.score, RiskLevel: d.riskLevel, DecidedBy: d.decidedBy, At: at}
 }
 
 // Steps returns the checks an application went through, in the order made, with their

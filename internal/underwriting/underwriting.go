@@ -1,8 +1,9 @@
 // Package underwriting decides whether a microcredit may be granted (R8.1, R10): it screens
-// the applicant under AML/CFT law, reads the credit bureau's report (the voluntary-refusal
-// mark, the 90-day overdue rule, the debt-to-income ratio), asks anti-fraud, and scores what
-// is left; an application the checks cannot decide alone waits in a staff review queue, where
-// a large one needs two different staff approvals (four eyes).
+// the applicant under AML/CFT law and weighs the customer's AML/CFT risk level, reads the
+// credit bureau's report (the voluntary-refusal mark, the 90-day overdue rule, the
+// debt-to-income ratio), asks anti-fraud, and scores what is left; an application the checks
+// cannot decide alone (a high risk level among them) waits in a staff review queue, where a
+// large one needs two different staff approvals (four eyes).
 //
 // Every check is recorded with the evidence it rests on — the bureau's report exactly as
 // received, with its signature; the AML and anti-fraud findings — in the same transaction as
@@ -101,6 +102,7 @@ type Reason struct {
 // The names of the steps, in the order they are made.
 const (
 	StepAML              = "aml"
+	StepRiskLevel        = "risk_level"
 	StepBureau           = "bureau"
 	StepVoluntaryRefusal = "voluntary_refusal"
 	StepOverdue90        = "overdue_90"
@@ -126,9 +128,13 @@ type Decision struct {
 	Outcome       Outcome
 	Reasons       []Reason
 	Score         int
-	Steps         []Step
-	DecidedBy     string // "system", or the ids of the staff who voted, comma-separated
-	At            time.Time
+	// RiskLevel is the customer's AML/CFT risk level weighed by the risk_level step (R8.1); a
+	// person refused on an AML list match is high without the step. Empty only for a
+	// decision recorded before the level was kept.
+	RiskLevel RiskLevel
+	Steps     []Step
+	DecidedBy string // "system", or the ids of the staff who voted, comma-separated
+	At        time.Time
 }
 
 // Config holds the rules' parameters.
@@ -143,21 +149,34 @@ type Config struct {
 	// FourEyesAbove: a review of a request above this amount needs two approvals by
 	// different staff; at or below it one vote decides.
 	FourEyesAbove money.Amount
-	Scorecard     Scorecard
+	// RiskMediumAmountAbove and RiskHighAmountAbove: a request above them is at least of
+	// medium or of high AML/CFT risk (R8.1). The MFO's internal control rules set them; no
+	// act does, so the defaults are a starting point, not a figure of the Law. Medium must
+	// not be above high.
+	RiskMediumAmountAbove money.Amount
+	RiskHighAmountAbove   money.Amount
+	// RiskEntrepreneurAtLeastMedium puts every individual entrepreneur at least at medium
+	// risk. A legal entity always is (its beneficial owners are not verified online); an
+	// entrepreneur is a person identified by biometrics like any other, so by default not.
+	RiskEntrepreneurAtLeastMedium bool
+	Scorecard                     Scorecard
 	// Vault seals each check's evidence at rest (R37): the bureau's report holds the IIN and
 	// the person's credits, the AML and anti-fraud findings can hold names. Required;
 	// DefaultConfig leaves it nil for the caller to set.
 	Vault *vault.Vault
 }
 
-// DefaultConfig returns the rules as the Law and FACTS.md give them, and a four-eyes
-// threshold of 500 000 ₸ the MFO is expected to set for itself; the caller adds the Vault.
+// DefaultConfig returns the rules as the Law and FACTS.md give them, and the figures the MFO
+// is expected to set for itself: a four-eyes threshold of 500 000 ₸, and AML/CFT risk at
+// medium above 1 000 000 ₸ and high above 5 000 000 ₸. The caller adds the Vault.
 func DefaultConfig() Config {
 	return Config{
-		MaxDTIPermille: 500,
-		MaxOverdueDays: 90,
-		FourEyesAbove:  money.Amount(500_000 * money.TiynPerTenge),
-		Scorecard:      DefaultScorecard(),
+		MaxDTIPermille:        500,
+		MaxOverdueDays:        90,
+		FourEyesAbove:         money.Amount(500_000 * money.TiynPerTenge),
+		RiskMediumAmountAbove: money.Amount(1_000_000 * money.TiynPerTenge),
+		RiskHighAmountAbove:   money.Amount(5_000_000 * money.TiynPerTenge),
+		Scorecard:             DefaultScorecard(),
 	}
 }
 
@@ -169,6 +188,9 @@ func (c Config) validate() error {
 		return errors.New("underwriting: MaxOverdueDays must not be negative")
 	case c.FourEyesAbove < 0:
 		return errors.New("underwriting: FourEyesAbove must not be negative")
+	}
+	if err := c.validateRisk(); err != nil {
+		return err
 	}
 	return c.Scorecard.validate()
 }
