@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"nesie.kz/nesie/internal/store"
 	"nesie.kz/nesie/internal/store/storetest"
 )
@@ -272,4 +274,27 @@ func TestRowsLeftOpenDoNotLeakATransaction(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDomainParametersAreSentInTheirBaseTypesForm: a parameter of one of the schema's domains
+// goes out in its base type's binary form, so the driver itself refuses a value that does not
+// fit the base type (here 70 000 for a flag, a SMALLINT), before the database sees it; a
+// connection that did not know the domain sent the text "70000" for the server to refuse.
+func TestDomainParametersAreSentInTheirBaseTypesForm(t *testing.T) {
+	env := storetest.New(t, store.Postgres)
+	var got any
+	err := env.DB.ReadEach(context.Background(), func(ctx context.Context, tx *store.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT $1::sealed_bytes`, []byte{0xde, 0xad}).Scan(&got); err != nil {
+			return err
+		}
+		var n int
+		return tx.QueryRowContext(ctx, `SELECT length($1::flag::text)`, 70_000).Scan(&n)
+	})
+	if b, ok := got.([]byte); !ok || string(b) != "\xde\xad" {
+		t.Errorf("sealed_bytes came back as %T %v, want the two bytes", got, got)
+	}
+	var pgErr *pgconn.PgError
+	if err == nil || errors.As(err, &pgErr) {
+		t.Fatalf("70 000 as a flag: %v; want the driver to refuse it, not the server", err)
+	}
 }

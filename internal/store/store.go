@@ -21,7 +21,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
 
 	"nesie.kz/nesie/internal/clock"
@@ -102,10 +103,11 @@ func openPostgres(cfg Config) (*DB, error) {
 	if !strings.HasPrefix(cfg.URL, "postgres://") && !strings.HasPrefix(cfg.URL, "postgresql://") {
 		return nil, errors.New("database url: want postgres://user:password@host:port/dbname")
 	}
-	pool, err := sql.Open("pgx", cfg.URL)
+	conn, err := pgx.ParseConfig(cfg.URL)
 	if err != nil {
 		return nil, fmt.Errorf("database url: %w", err)
 	}
+	pool := stdlib.OpenDB(*conn, stdlib.OptionAfterConnect(registerDomains))
 	n := cfg.MaxConns
 	if n <= 0 {
 		n = 16
