@@ -150,13 +150,17 @@ func (s *Sealer) SealOnce(ctx context.Context) (int, error) {
 		if err := lockChain(ctx, tx); err != nil {
 			return err
 		}
-		seq, prev, err := head(ctx, tx)
-		if err != nil {
+		// The chain's head, the inbox and the last checkpoint, read together in one round trip
+		// (with the lock before them).
+		var seq, last int64
+		var prev []byte
+		var pending []row
+		var ids []int64
+		if err := tx.QueryBatch(ctx, headQuery(&seq, &prev), pendingQuery(s.cfg.Batch, &pending, &ids), lastCheckpointQuery(&last)); err != nil {
 			return err
 		}
-		pending, ids, err := readPending(ctx, tx, s.cfg.Batch)
-		if err != nil || len(pending) == 0 {
-			return err
+		if len(pending) == 0 {
+			return nil
 		}
 		c := newChainer()
 		for i := range pending {
@@ -170,10 +174,6 @@ func (s *Sealer) SealOnce(ctx context.Context) (int, error) {
 			return err
 		}
 		if err := deletePending(ctx, tx, ids); err != nil {
-			return err
-		}
-		last, err := lastCheckpointSeq(ctx, tx)
-		if err != nil {
 			return err
 		}
 		if seq-last >= s.cfg.CheckpointEvery {
@@ -270,41 +270,47 @@ func lockChain(ctx context.Context, tx *store.Tx) error {
 	if tx.Engine() != store.Postgres {
 		return nil // SQLite has one writer at a time already
 	}
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, sealLockKey)
-	return err
+	return tx.ExecDeferred(ctx, nil, `SELECT pg_advisory_xact_lock($1)`, sealLockKey)
 }
 
 // head returns the last sealed event's number and hash (0 and the genesis hash when none).
 func head(ctx context.Context, tx *store.Tx) (int64, []byte, error) {
 	var seq int64
 	var hash []byte
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1`).Scan(&seq, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, genesis, nil
-	}
+	err := tx.QueryBatch(ctx, headQuery(&seq, &hash))
 	return seq, hash, err
 }
 
-func readPending(ctx context.Context, tx *store.Tx, limit int) ([]row, []int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, occurred_at, actor_kind, actor_id, action, object_type, object_id,
-		request_id, ip, details, change_digest FROM audit_pending ORDER BY id LIMIT $1`, limit)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	var out []row
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		var r row
-		if err := rows.Scan(&id, &r.OccurredAt, &r.ActorKind, &r.ActorID, &r.Action, &r.ObjectType, &r.ObjectID,
-			&r.RequestID, &r.IP, &r.Details, &r.ChangeDigest); err != nil {
-			return nil, nil, err
+// headQuery reads the chain's head into seq and hash (0 and the genesis hash when none), as
+// one read of a batch.
+func headQuery(seq *int64, hash *[]byte) store.Query {
+	return store.Query{SQL: `SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1`, Row: func(one store.Row) error {
+		err := one.Scan(seq, hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			*seq, *hash = 0, genesis
+			return nil
 		}
-		out = append(out, r)
-		ids = append(ids, id)
-	}
-	return out, ids, rows.Err()
+		return err
+	}}
+}
+
+// pendingQuery reads up to limit events of the inbox, oldest first, and their inbox ids.
+func pendingQuery(limit int, out *[]row, ids *[]int64) store.Query {
+	return store.Query{SQL: `SELECT id, occurred_at, actor_kind, actor_id, action, object_type, object_id,
+		request_id, ip, details, change_digest FROM audit_pending ORDER BY id LIMIT $1`, Args: []any{limit},
+		Rows: func(rows store.Rows) error {
+			for rows.Next() {
+				var id int64
+				var r row
+				if err := rows.Scan(&id, &r.OccurredAt, &r.ActorKind, &r.ActorID, &r.Action, &r.ObjectType, &r.ObjectID,
+					&r.RequestID, &r.IP, &r.Details, &r.ChangeDigest); err != nil {
+					return err
+				}
+				*out = append(*out, r)
+				*ids = append(*ids, id)
+			}
+			return rows.Err()
+		}}
 }
 
 // columns are rows turned into one array per column, for PostgreSQL's unnest.
@@ -333,12 +339,11 @@ func columnsOf(rs []row) columns {
 func insertEvents(ctx context.Context, tx *store.Tx, rs []row) error {
 	if tx.Engine() == store.Postgres {
 		c := columnsOf(rs)
-		_, err := tx.ExecContext(ctx, `INSERT INTO audit_event
+		return tx.ExecDeferred(ctx, nil, `INSERT INTO audit_event
 			(seq, occurred_at, sealed_at, actor_kind, actor_id, action, object_type, object_id, request_id, ip, details, change_digest, hash)
 			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
 				$8::text[], $9::text[], $10::text[], $11::text[], $12::bytea[], $13::bytea[])`,
 			c.seq, c.occurred, c.sealed, c.kind, c.actor, c.action, c.otype, c.oid, c.req, c.ip, c.details, c.digest, c.hash)
-		return err
 	}
 	for _, r := range rs {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_event
@@ -355,8 +360,7 @@ func insertEvents(ctx context.Context, tx *store.Tx, rs []row) error {
 // row that committed after the batch was read, and that event would be lost.
 func deletePending(ctx context.Context, tx *store.Tx, ids []int64) error {
 	if tx.Engine() == store.Postgres {
-		_, err := tx.ExecContext(ctx, `DELETE FROM audit_pending WHERE id = ANY($1::bigint[])`, ids)
-		return err
+		return tx.ExecDeferred(ctx, nil, `DELETE FROM audit_pending WHERE id = ANY($1::bigint[])`, ids)
 	}
 	var b strings.Builder
 	b.WriteString("[")
@@ -372,15 +376,24 @@ func deletePending(ctx context.Context, tx *store.Tx, ids []int64) error {
 }
 
 func lastCheckpointSeq(ctx context.Context, tx *store.Tx) (int64, error) {
-	var seq sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM audit_checkpoint`).Scan(&seq)
-	return seq.Int64, err
+	var seq int64
+	err := tx.QueryBatch(ctx, lastCheckpointQuery(&seq))
+	return seq, err
+}
+
+// lastCheckpointQuery reads the last signed checkpoint's number (0 when none) into seq.
+func lastCheckpointQuery(seq *int64) store.Query {
+	return store.Query{SQL: `SELECT max(seq) FROM audit_checkpoint`, Row: func(one store.Row) error {
+		var n sql.NullInt64
+		err := one.Scan(&n)
+		*seq = n.Int64
+		return err
+	}}
 }
 
 func insertCheckpoint(ctx context.Context, tx *store.Tx, c Checkpoint) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_checkpoint (seq, hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)`,
+	return tx.ExecDeferred(ctx, nil, `INSERT INTO audit_checkpoint (seq, hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)`,
 		c.Seq, c.Hash, c.SignedAt, c.KeyID, c.Signature)
-	return err
 }
 
 func checkpointsAfter(ctx context.Context, tx *store.Tx, after int64) ([]Checkpoint, error) {

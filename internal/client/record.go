@@ -75,8 +75,13 @@ type row struct {
 
 // queryOne runs selectClient + where and decrypts the one row, or reports not found.
 func (s *Service) queryOne(ctx context.Context, tx *store.Tx, where string, args ...any) (Client, error) {
+	return s.scanOne(tx.QueryRowContext(ctx, selectClient+where, args...))
+}
+
+// scanOne reads and decrypts a row of selectClient, or reports not found.
+func (s *Service) scanOne(one store.Row) (Client, error) {
 	var r row
-	err := tx.QueryRowContext(ctx, selectClient+where, args...).Scan(&r.id, &r.kind, &r.status,
+	err := one.Scan(&r.id, &r.kind, &r.status,
 		&r.iinIndex, &r.iinEnc, &r.binIndex, &r.binEnc, &r.nameEnc, &r.docKind, &r.docNumEnc,
 		&r.expires, &r.phoneEnc, &r.accEnc, &r.createdAt, &r.activatedAt, &r.compromisedAt)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -149,6 +154,15 @@ func (s *Service) decrypt(r row) (Client, error) {
 // Find returns the client with id.
 func (s *Service) Find(ctx context.Context, tx *store.Tx, id string) (Client, error) {
 	return s.queryOne(ctx, tx, `WHERE id = $1`, id)
+}
+
+// Lookup is Find as one read of a batch (store.Tx.QueryBatch), for a caller that reads the
+// client together with what does not depend on it: into is filled when the batch runs.
+func (s *Service) Lookup(id string, into *Client) store.Query {
+	return store.Query{SQL: selectClient + `WHERE id = $1`, Args: []any{id}, Row: func(one store.Row) (err error) {
+		*into, err = s.scanOne(one)
+		return err
+	}}
 }
 
 // FindByIIN returns the individual or entrepreneur with iin (not rejected), found through

@@ -48,14 +48,13 @@ func (s *Service) SetPayout(ctx context.Context, clientID, id string, r PayoutRe
 	var c client.Client
 	var l Loan
 	if err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
-		if l, err = s.owned(ctx, tx, clientID, id); err != nil {
+		if l, c, err = s.ownedWithClient(ctx, tx, clientID, id); err != nil {
 			return err
 		}
 		if l.Status != Draft {
 			return errWrongStatus(l.Status, "change how the money is provided")
 		}
-		c, err = s.Clients.Find(ctx, tx, clientID)
-		return err
+		return nil
 	}); err != nil {
 		return Loan{}, err
 	}

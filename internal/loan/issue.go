@@ -11,6 +11,7 @@ import (
 	"nesie.kz/nesie/internal/client"
 	"nesie.kz/nesie/internal/contract"
 	"nesie.kz/nesie/internal/date"
+	"nesie.kz/nesie/internal/money"
 	"nesie.kz/nesie/internal/org"
 	"nesie.kz/nesie/internal/product"
 	"nesie.kz/nesie/internal/store"
@@ -55,11 +56,13 @@ func (s *Service) issueContract(ctx context.Context, tx *store.Tx, l Loan, c cli
 
 // factsOf gathers the contract facts of l of client c as of tx.
 func (s *Service) factsOf(ctx context.Context, tx *store.Tx, l Loan, c client.Client) (contractFacts, error) {
-	mfo, err := org.Find(ctx, tx)
-	if err != nil {
-		return contractFacts{}, fmt.Errorf("contract: the MFO's details: %w", err)
+	// The MFO's details and the client's same-day total, in one round trip.
+	var mfo org.Organization
+	var others money.Amount
+	if err := tx.QueryBatch(ctx, org.Lookup(&mfo), sameDayTotalQuery(l.ClientID, today(tx).String(), l.ID, &others)); err != nil {
+		return contractFacts{}, fmt.Errorf("contract: the MFO's details and the same-day total: %w", err)
 	}
-	cooling, err := s.coolingPreview(ctx, tx, l, today(tx).String())
+	cooling, err := s.coolingPreview(ctx, tx, l, others)
 	if err != nil {
 		return contractFacts{}, err
 	}
@@ -109,13 +112,10 @@ func (s *Service) render(ctx context.Context, tx *store.Tx, l Loan, lang contrac
 	return d, nil
 }
 
-// coolingPreview says whether the cooling-off would apply if l were signed on day: the
-// contract states it. Signing decides for good with the same rule.
-func (s *Service) coolingPreview(ctx context.Context, tx *store.Tx, l Loan, day string) (bool, error) {
-	others, err := sameDayTotal(ctx, tx, l.ClientID, day, l.ID)
-	if err != nil {
-		return false, fmt.Errorf("same-day total: %w", err)
-	}
+// coolingPreview says whether the cooling-off would apply if l were signed today, with others
+// the client's other loans signed today: the contract states it. Signing decides for good
+// with the same rule.
+func (s *Service) coolingPreview(ctx context.Context, tx *store.Tx, l Loan, others money.Amount) (bool, error) {
 	pay, err := s.payoutOf(ctx, tx, l)
 	if err != nil {
 		return false, err

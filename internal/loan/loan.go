@@ -188,6 +188,22 @@ func (s *Service) owned(ctx context.Context, tx *store.Tx, clientID, id string) 
 	return l, nil
 }
 
+// ownedWithClient reads loan id, refused as not found unless it is clientID's, and the client,
+// in one round trip: the client's read does not wait for the loan's.
+func (s *Service) ownedWithClient(ctx context.Context, tx *store.Tx, clientID, id string) (Loan, client.Client, error) {
+	var l Loan
+	var c client.Client
+	err := tx.QueryBatch(ctx,
+		store.Query{SQL: `SELECT ` + loanColumns + ` FROM loan WHERE id = $1`, Args: []any{id}, Row: func(one store.Row) (err error) {
+			if l, err = scanLoan(one, s.vault); err == nil && l.ClientID != clientID {
+				err = errNotFound
+			}
+			return err
+		}},
+		s.Clients.Lookup(clientID, &c))
+	return l, c, err
+}
+
 // List returns the client's loans, newest first.
 func (s *Service) List(ctx context.Context, clientID string) ([]Loan, error) {
 	var out []Loan

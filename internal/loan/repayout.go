@@ -30,7 +30,7 @@ func (s *Service) RetryPayout(ctx context.Context, clientID, id string, r Payout
 	var l Loan
 	var c client.Client
 	if err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
-		if l, err = s.owned(ctx, tx, clientID, id); err != nil {
+		if l, c, err = s.ownedWithClient(ctx, tx, clientID, id); err != nil {
 			return err
 		}
 		if l.Status != PayoutFailed {
@@ -39,8 +39,7 @@ func (s *Service) RetryPayout(ctx context.Context, clientID, id string, r Payout
 		if l.HasParent() || !resendable(l.Payout.Kind) {
 			return fault.New(fault.ErrConflict, "payout_way_fixed", "This loan's money goes the way its contract names; cancel it instead.")
 		}
-		c, err = s.Clients.Find(ctx, tx, clientID)
-		return err
+		return nil
 	}); err != nil {
 		return Loan{}, err
 	}

@@ -49,14 +49,11 @@ func (s *Service) Sign(ctx context.Context, clientID, id string, r SignRequest) 
 	var shown Document
 	err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
 		var err error
-		if l, err = s.owned(ctx, tx, clientID, id); err != nil {
+		if l, c, err = s.ownedWithClient(ctx, tx, clientID, id); err != nil {
 			return err
 		}
 		if l.Status != Offered {
 			return errWrongStatus(l.Status, "be signed")
-		}
-		if c, err = s.Clients.Find(ctx, tx, clientID); err != nil {
-			return err
 		}
 		shown, err = s.contractCopy(ctx, tx, l, r.Lang)
 		return err

@@ -26,7 +26,7 @@ func (s *Service) Submit(ctx context.Context, clientID, id string) (Loan, error)
 	var req underwriting.Request
 	err := s.guarded(ctx, func(ctx context.Context, tx *store.Tx) error {
 		var err error
-		if l, err = s.owned(ctx, tx, clientID, id); err != nil {
+		if l, c, err = s.ownedWithClient(ctx, tx, clientID, id); err != nil {
 			return err
 		}
 		if l.Status != Draft {
@@ -38,9 +38,6 @@ func (s *Service) Submit(ctx context.Context, clientID, id string) (Loan, error)
 		}
 		if pay.Kind == PayoutNone {
 			return fault.Field("payout_kind", "choose how to receive the money before submitting (R8.6)")
-		}
-		if c, err = s.Clients.Find(ctx, tx, clientID); err != nil {
-			return err
 		}
 		if err := activeClient(c); err != nil {
 			return err
@@ -194,9 +191,20 @@ func joinCodes(codes []string) string {
 // sameDayTotal is the total of the client's other unsecured consumer credits signed on day
 // and still standing (not cancelled, annulled or refused), for R9-1.2.
 func sameDayTotal(ctx context.Context, tx *store.Tx, clientID, day, except string) (money.Amount, error) {
-	var total int64
-	err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM loan
+	var total money.Amount
+	err := tx.QueryBatch(ctx, sameDayTotalQuery(clientID, day, except, &total))
+	return total, err
+}
+
+// sameDayTotalQuery is sameDayTotal as one read of a batch: into is set when the batch runs.
+func sameDayTotalQuery(clientID, day, except string, into *money.Amount) store.Query {
+	return store.Query{SQL: `SELECT COALESCE(SUM(amount), 0) FROM loan
 		WHERE client_id = $1 AND signing_day = $2 AND id <> $3 AND consumer = 1 AND secured = 0
-		AND status NOT IN ('cancelled', 'annulled', 'refused', 'line_open')`, clientID, day, except).Scan(&total)
-	return money.Amount(total), err
+		AND status NOT IN ('cancelled', 'annulled', 'refused', 'line_open')`, Args: []any{clientID, day, except},
+		Row: func(one store.Row) error {
+			var total int64
+			err := one.Scan(&total)
+			*into = money.Amount(total)
+			return err
+		}}
 }

@@ -77,11 +77,25 @@ func Create(ctx context.Context, tx *store.Tx, trail *audit.Trail, o Organizatio
 
 // Find returns the organisation.
 func Find(ctx context.Context, tx *store.Tx) (Organization, error) {
+	return scan(tx.QueryRowContext(ctx, selectOrganization, organizationID))
+}
+
+// Lookup is Find as one read of a batch (store.Tx.QueryBatch): into is filled when the batch
+// runs.
+func Lookup(into *Organization) store.Query {
+	return store.Query{SQL: selectOrganization, Args: []any{organizationID}, Row: func(one store.Row) (err error) {
+		*into, err = scan(one)
+		return err
+	}}
+}
+
+const selectOrganization = `SELECT name, bin, legal_address, actual_address, phones, fax, email, head_name
+	FROM organization WHERE id = $1`
+
+func scan(one store.Row) (Organization, error) {
 	var o Organization
 	var bin string
-	err := tx.QueryRowContext(ctx, `SELECT name, bin, legal_address, actual_address, phones, fax, email, head_name
-		FROM organization WHERE id = $1`, organizationID).
-		Scan(&o.Name, &bin, &o.LegalAddress, &o.ActualAddress, &o.Phones, &o.Fax, &o.Email, &o.HeadName)
+	err := one.Scan(&o.Name, &bin, &o.LegalAddress, &o.ActualAddress, &o.Phones, &o.Fax, &o.Email, &o.HeadName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Organization{}, ErrNotFound
 	}

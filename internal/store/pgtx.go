@@ -153,6 +153,27 @@ func (t *pgTx) send(ctx context.Context, query string, args []any) (Rows, error)
 	return pgRows{Rows: rows, batch: br}, nil
 }
 
+// batch runs qs after the statements waiting, all in one round trip, and hands each its
+// rows in order.
+func (t *pgTx) batch(ctx context.Context, qs []Query) error {
+	more := make([]queued, len(qs))
+	for i, q := range qs {
+		more[i] = queued{query: q.SQL, args: q.Args}
+	}
+	br := t.sendWaiting(ctx, more...)
+	err := t.settleWaiting(br)
+	for i := 0; err == nil && i < len(qs); i++ {
+		var rows pgx.Rows
+		if rows, err = br.Query(); err == nil {
+			err = qs[i].read(pgRows{Rows: rows})
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // exec runs a statement that returns no rows, after the statements waiting.
 func (t *pgTx) exec(ctx context.Context, query string, args []any) (Result, error) {
 	if len(t.waiting) == 0 {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"testing"
@@ -297,4 +298,73 @@ func TestDomainParametersAreSentInTheirBaseTypesForm(t *testing.T) {
 	if err == nil || errors.As(err, &pgErr) {
 		t.Fatalf("70 000 as a flag: %v; want the driver to refuse it, not the server", err)
 	}
+}
+
+// TestQueryBatchAnswersInOrderInOneRoundTrip: reads batched after a deferred insert see it,
+// each gets its own answer in order — one row, none (sql.ErrNoRows), many — and on PostgreSQL
+// the insert and the reads take one round trip; a failing read fails the batch and the
+// transaction with it.
+func TestQueryBatchAnswersInOrderInOneRoundTrip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		ctx := context.Background()
+		var name string
+		var missing error
+		var ids []int
+		var trips int64
+		err := env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.ExecDeferred(ctx, nil, insertOrg, org(7)...); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, insertOrg, org(8)...); err != nil {
+				return err
+			}
+			if err := tx.ExecDeferred(ctx, nil, insertOrg, org(9)...); err != nil {
+				return err
+			}
+			before := env.DB.Counts().RoundTrips
+			err := tx.QueryBatch(ctx,
+				store.Query{SQL: `SELECT bin FROM organization WHERE id = $1`, Args: []any{9},
+					Row: func(r store.Row) error { return r.Scan(&name) }},
+				store.Query{SQL: `SELECT bin FROM organization WHERE id = $1`, Args: []any{42},
+					Row: func(r store.Row) error { missing = r.Scan(&name); return nil }},
+				store.Query{SQL: `SELECT id FROM organization ORDER BY id`, Rows: func(rows store.Rows) error {
+					for rows.Next() {
+						var id int
+						if err := rows.Scan(&id); err != nil {
+							return err
+						}
+						ids = append(ids, id)
+					}
+					return rows.Err()
+				}})
+			trips = env.DB.Counts().RoundTrips - before
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name != "000000000009" || !errors.Is(missing, sql.ErrNoRows) || fmt.Sprint(ids) != "[7 8 9]" {
+			t.Fatalf("batch answered %q, %v, %v; want the deferred row, no row, all three in order", name, missing, ids)
+		}
+		if env.Engine == store.Postgres && trips != 1 {
+			t.Fatalf("%d round trips for a deferred insert and three reads, want 1", trips)
+		}
+		err = env.DB.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+			if _, err := tx.ExecContext(ctx, insertOrg, org(10)...); err != nil {
+				return err
+			}
+			var n int
+			return tx.QueryBatch(ctx,
+				store.Query{SQL: `SELECT count(*) FROM organization`, Row: func(r store.Row) error { return r.Scan(&n) }},
+				store.Query{SQL: `SELECT no_such_column FROM organization`, Row: func(r store.Row) error { return r.Scan(&n) }})
+		})
+		if err == nil || orgCount(t, env) != 3 {
+			t.Fatalf("err = %v, rows %d; want the bad read to fail the transaction and its insert undone", err, orgCount(t, env))
+		}
+		if err := env.DB.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
+			return tx.QueryBatch(ctx, store.Query{SQL: `SELECT 1`})
+		}); err == nil {
+			t.Fatal("a query with no reader was accepted")
+		}
+	})
 }

@@ -166,6 +166,54 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) Ro
 	return tx.tx.QueryRowContext(ctx, query, args...)
 }
 
+// Query is one read of a batch run by Tx.QueryBatch: its SQL and arguments, and what reads
+// its answer — Row for a query of at most one row (sql.ErrNoRows when there is none), Rows
+// for any number, read before the function returns.
+type Query struct {
+	SQL  string
+	Args []any
+	Row  func(Row) error
+	Rows func(Rows) error
+}
+
+// read hands rows to q's reader and closes them.
+func (q Query) read(rows Rows) error {
+	var err error
+	if q.Row != nil {
+		err = q.Row(firstRow{rows: rows})
+	} else {
+		err = q.Rows(rows)
+	}
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// QueryBatch runs reads that do not depend on one another's answers: on PostgreSQL all in
+// one round trip (with the statements waiting), each then handed its answer in order; on
+// SQLite one after another. The first error stops it.
+func (tx *Tx) QueryBatch(ctx context.Context, qs ...Query) error {
+	for _, q := range qs {
+		if (q.Row == nil) == (q.Rows == nil) {
+			return errors.New("store: a batched query needs exactly one of Row and Rows")
+		}
+	}
+	if tx.pg != nil {
+		return tx.pg.batch(ctx, qs)
+	}
+	for _, q := range qs {
+		rows, err := tx.tx.QueryContext(ctx, q.SQL, q.Args...)
+		if err != nil {
+			return err
+		}
+		if err := q.read(rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // BeforeCommit registers fn to run just before the transaction commits, in the order
 // registered; an error rolls the transaction back and is the transaction's error.
 func (tx *Tx) BeforeCommit(fn func(ctx context.Context, tx *Tx) error) {
