@@ -85,21 +85,20 @@ func (s *Service) Apply(ctx context.Context, clientID string, a Application) (Lo
 	// Only an insert of a new row: nothing read here can be made untrue by a concurrent write
 	// that matters to it, so READ COMMITTED is enough.
 	err := s.guarded(ctx, func(ctx context.Context, tx *store.Tx) error {
-		c, err := s.Clients.Find(ctx, tx, clientID)
-		if err != nil {
+		// The client and the product, in one round trip.
+		var c client.Client
+		var v product.Version
+		if err := tx.QueryBatch(ctx, s.Clients.Lookup(clientID, &c), s.Products.ActiveLookup(a.Product, &v)); err != nil {
 			return err
 		}
 		if err := activeClient(c); err != nil {
-			return err
-		}
-		v, err := s.Products.Active(ctx, tx, a.Product)
-		if err != nil {
 			return err
 		}
 		if !slices.Contains(v.Spec.Borrowers, c.Kind) {
 			return fault.Field("product", "is not offered to a client of kind %s", c.Kind)
 		}
 		method := v.Spec.Methods[0]
+		var err error
 		if a.Method != "" {
 			if method, err = schedule.ParseMethod(a.Method); err != nil || !slices.Contains(v.Spec.Methods, method) {
 				return fault.Field("method", "must be one of the product's methods")

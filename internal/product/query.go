@@ -8,8 +8,16 @@ import (
 
 // Active returns the active version of code, or fault.ErrNotFound "product_not_found".
 func (s *Service) Active(ctx context.Context, tx *store.Tx, code string) (Version, error) {
-	return oneVersion(ctx, tx, `WHERE code = $1 AND status = 'active'`, code)
+	return oneVersion(ctx, tx, activeVersion, code)
 }
+
+// ActiveLookup is Active as one read of a batch (store.Tx.QueryBatch): into is set when the
+// batch runs.
+func (s *Service) ActiveLookup(code string, into *Version) store.Query {
+	return oneVersionQuery(into, activeVersion, code)
+}
+
+const activeVersion = `WHERE code = $1 AND status = 'active'`
 
 // ActiveAll returns the active version of every product, by code.
 func (s *Service) ActiveAll(ctx context.Context, tx *store.Tx) ([]Version, error) {

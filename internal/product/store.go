@@ -55,35 +55,51 @@ func nextNumber(ctx context.Context, tx *store.Tx, code string) (int, error) {
 
 // queryVersions runs a SELECT of columns with the given tail (WHERE … ORDER BY …).
 func queryVersions(ctx context.Context, tx *store.Tx, tail string, args ...any) ([]Version, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+columns+` FROM product_version `+tail, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read product versions: %w", err)
-	}
-	defer rows.Close()
 	var out []Version
-	for rows.Next() {
-		v, err := scanVersion(rows)
-		if err != nil {
-			return nil, err
+	err := tx.QueryBatch(ctx, versionsQuery(&out, tail, args...))
+	return out, err
+}
+
+// versionsQuery reads the versions tail selects into out, as one read of a batch.
+func versionsQuery(out *[]Version, tail string, args ...any) store.Query {
+	return store.Query{SQL: `SELECT ` + columns + ` FROM product_version ` + tail, Args: args, Rows: func(rows store.Rows) error {
+		for rows.Next() {
+			v, err := scanVersion(rows)
+			if err != nil {
+				return err
+			}
+			*out = append(*out, v)
 		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read product versions: %w", err)
-	}
-	return out, nil
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read product versions: %w", err)
+		}
+		return nil
+	}}
 }
 
 // oneVersion is queryVersions expecting one row; none is product_not_found.
 func oneVersion(ctx context.Context, tx *store.Tx, tail string, args ...any) (Version, error) {
-	vs, err := queryVersions(ctx, tx, tail, args...)
-	if err != nil {
-		return Version{}, err
+	var v Version
+	err := tx.QueryBatch(ctx, oneVersionQuery(&v, tail, args...))
+	return v, err
+}
+
+// oneVersionQuery is oneVersion as one read of a batch: into is set when the batch runs.
+func oneVersionQuery(into *Version, tail string, args ...any) store.Query {
+	var vs []Version
+	q := versionsQuery(&vs, tail, args...)
+	read := q.Rows
+	q.Rows = func(rows store.Rows) error {
+		if err := read(rows); err != nil {
+			return err
+		}
+		if len(vs) == 0 {
+			return fault.New(fault.ErrNotFound, "product_not_found", "No such product.")
+		}
+		*into = vs[0]
+		return nil
 	}
-	if len(vs) == 0 {
-		return Version{}, fault.New(fault.ErrNotFound, "product_not_found", "No such product.")
-	}
-	return vs[0], nil
+	return q
 }
 
 // scanVersion restores a version from a row. The database's CHECKs guard the values; a row
