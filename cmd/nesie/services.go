@@ -10,6 +10,7 @@ import (
 	"nesie.kz/nesie/internal/contract"
 	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/store"
+	"nesie.kz/nesie/internal/underwriting"
 	"nesie.kz/nesie/internal/vault"
 )
 
@@ -29,5 +30,29 @@ func buildServices(cfg *config.Config, db *store.DB, trail *audit.Trail, clk clo
 		return nil, err
 	}
 	return app.Build(app.Config{DB: db, Trail: trail, Clock: clk, Vault: v, Log: log, Endpoints: ep,
-		ReceiptKey: receiptKey, MRP: &mrp})
+		ReceiptKey: receiptKey, MRP: &mrp, Underwriting: underwritingConfig(cfg.Lending)})
+}
+
+// underwritingConfig is the built-in lending rules with the ones the operator set.
+func underwritingConfig(l config.Lending) *underwriting.Config {
+	c := underwriting.DefaultConfig()
+	if l.DTILimitPermille != nil {
+		c.MaxDTIPermille = *l.DTILimitPermille
+	}
+	if l.OverdueLimitDays != nil {
+		c.MaxOverdueDays = *l.OverdueLimitDays
+	}
+	if l.FourEyesAbove != nil {
+		c.FourEyesAbove = *l.FourEyesAbove
+	}
+	if l.RiskMediumAbove != nil {
+		c.RiskMediumAmountAbove = *l.RiskMediumAbove
+	}
+	if l.RiskHighAbove != nil {
+		c.RiskHighAmountAbove = *l.RiskHighAbove
+	}
+	if l.RiskEntrepreneurMedium != nil {
+		c.RiskEntrepreneurAtLeastMedium = *l.RiskEntrepreneurMedium
+	}
+	return &c
 }

@@ -62,6 +62,8 @@ type Config struct {
 	VaultKeyFile string
 	// ReceiptKeyFile holds the Ed25519 key the MFO signs the receipts of R12 with.
 	ReceiptKeyFile string
+	// Lending are the MFO's own lending rules; unset ones are the built-in rules.
+	Lending Lending
 	// Outside services; the demo starts simulators and ignores these.
 	Outside Outside
 }
@@ -159,6 +161,9 @@ func (c *Config) fields() []field {
 	add("calendar-file", "NESIE_CALENDAR_FILE", "", "government working-day transfers for the calendar", false, &c.CalendarFile)
 	add("vault-key", "NESIE_VAULT_KEY_FILE", "", "keys personal data is encrypted with (default: DATA/vault.key)", false, &c.VaultKeyFile)
 	add("receipt-key", "NESIE_RECEIPT_KEY_FILE", "", "Ed25519 key the MFO signs document receipts with (default: DATA/receipt-signing.key)", false, &c.ReceiptKeyFile)
+	c.lendingFields(func(flagName, env, usage string, set func(string) error, get func() string) {
+		addParsed(flagName, env, "", usage, set, get)
+	})
 	o := &c.Outside
 	add("biometric-url", "NESIE_BIOMETRIC_URL", "", "ЦОИД biometric identification service", false, &o.BiometricURL)
 	add("biometric-key", "NESIE_BIOMETRIC_KEY_FILE", "", "the biometric provider's public key (PEM)", false, &o.BiometricKeyFile)
@@ -282,6 +287,9 @@ func (c *Config) finish() error {
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || (u.Host == "" && !strings.HasPrefix(u.Query().Get("host"), "/")) {
 			return errors.New("--database-url (NESIE_DATABASE_URL): want postgres://user:password@host:port/dbname, or postgres://user@/dbname?host=/socket/dir")
 		}
+	}
+	if err := c.Lending.check(); err != nil {
+		return err
 	}
 	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
 		return errors.New("--tls-cert and --tls-key (NESIE_TLS_CERT_FILE, NESIE_TLS_KEY_FILE): give both or neither")

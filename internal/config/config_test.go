@@ -97,3 +97,40 @@ func TestDatabaseURLOverTheLocalSocket(t *testing.T) {
 		t.Fatalf("a socket URL: %q, %v", c.DatabaseURL, err)
 	}
 }
+
+// The MFO's own lending rules are settings: unset they stay the built-in rules (nil), set
+// they are parsed — sums in tenge as people write them — and a bad one names its flag.
+func TestLendingRulesAreSettings(t *testing.T) {
+	c, _, err := Load("serve", nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Lending != (Lending{}) {
+		t.Fatalf("unset lending rules = %+v, want all built-in (nil)", c.Lending)
+	}
+	c, _, err = Load("serve", []string{"--dti-limit", "450", "--four-eyes-above", "1 000 000", "--risk-entrepreneur-medium", "true"},
+		env(map[string]string{"NESIE_RISK_MEDIUM_ABOVE": "750000,50", "NESIE_RISK_HIGH_ABOVE": "3000000", "NESIE_OVERDUE_LIMIT_DAYS": "60"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lending
+	if *l.DTILimitPermille != 450 || *l.OverdueLimitDays != 60 || l.FourEyesAbove.Tiyn() != 100_000_000 ||
+		l.RiskMediumAbove.Tiyn() != 75_000_050 || l.RiskHighAbove.Tiyn() != 300_000_000 || !*l.RiskEntrepreneurMedium {
+		t.Fatalf("lending rules = %+v", l)
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--dti-limit", "0"}, "--dti-limit"},
+		{[]string{"--overdue-limit-days", "-1"}, "--overdue-limit-days"},
+		{[]string{"--four-eyes-above", "-5"}, "--four-eyes-above"},
+		{[]string{"--risk-high-above", "1,234.56"}, "--risk-high-above"},
+		{[]string{"--risk-entrepreneur-medium", "sometimes"}, "--risk-entrepreneur-medium"},
+		{[]string{"--risk-medium-above", "2000000", "--risk-high-above", "1000000"}, "--risk-medium-above (NESIE_RISK_MEDIUM_ABOVE) must not exceed --risk-high-above"},
+	} {
+		if _, _, err := Load("serve", bad.args, env(nil)); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v: err = %v, want it to name %q", bad.args, err, bad.want)
+		}
+	}
+}
