@@ -16,6 +16,7 @@ import (
 func TestConcurrentCallsReuseConnections(t *testing.T) {
 	var opened atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(time.Millisecond) // as a service takes a moment: the workers' calls overlap
 		io.WriteString(w, "ok")
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -38,12 +39,17 @@ func TestConcurrentCallsReuseConnections(t *testing.T) {
 				}
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
+				time.Sleep(time.Millisecond) // the worker's own work between its calls
 			}
 		})
 	}
 	wg.Wait()
-	if n := opened.Load(); n > workers {
-		t.Fatalf("%d connections opened for %d concurrent workers; want at most one each", n, workers)
+	// A worker that finds every kept connection busy dials a new one, and may be handed a
+	// freed one meanwhile, the dialled one then kept: under contention a few more than one a
+	// worker open, never one a call. Go's default kept two, and every other worker dialled on
+	// every round (over a hundred here).
+	if n := opened.Load(); n > 2*workers {
+		t.Fatalf("%d connections opened for %d concurrent workers making %d calls; want them kept for the next calls", n, workers, workers*rounds)
 	}
 }
 
