@@ -10,6 +10,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 //go:embed migrations
@@ -136,6 +138,13 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 			return done, fmt.Errorf("migrate: commit %s: %w", m.Version, err)
 		}
 		done = append(done, m.Version)
+	}
+	if db.engine == Postgres && len(done) > 0 {
+		// This connection goes back to the pool: it learns the domains just created, as a
+		// connection opened now would.
+		if err := conn.Raw(func(dc any) error { return registerDomains(ctx, dc.(*stdlib.Conn).Conn()) }); err != nil {
+			return done, fmt.Errorf("migrate: %w", err)
+		}
 	}
 	return done, nil
 }

@@ -368,3 +368,29 @@ func TestQueryBatchAnswersInOrderInOneRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestMigratingConnectionLearnsTheNewDomains: the connection that created the domains goes
+// back to the pool knowing them, as one opened afterwards would (here the pool's only one).
+func TestMigratingConnectionLearnsTheNewDomains(t *testing.T) {
+	adminURL, _ := storetest.EmptyPostgres(t)
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Config{URL: adminURL, MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Ping(ctx); err != nil { // the one connection opens before the schema exists
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err = db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
+		var n int
+		return tx.QueryRowContext(ctx, `SELECT length($1::flag::text)`, 70_000).Scan(&n)
+	})
+	var pgErr *pgconn.PgError
+	if err == nil || errors.As(err, &pgErr) {
+		t.Fatalf("70 000 as a flag after migrating: %v; want the driver to refuse it, as it knows the domain", err)
+	}
+}
