@@ -276,3 +276,45 @@ func TestR8_1_RiskStepRecordedWithDecision(t *testing.T) {
 		}
 	})
 }
+
+// TestR8_1_DatabaseKeepsEveryDecisionsRiskLevel: past the code, the database itself refuses
+// a decision recorded without a level and a level rewritten after it was weighed.
+func TestR8_1_DatabaseKeepsEveryDecisionsRiskLevel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
+		r := newRig(t, env, DefaultConfig())
+		r.assessAmount(t, "app-kept", highAbove+1, RiskHigh)
+		if _, err := env.Admin.Exec(`UPDATE underwriting_decision SET risk_level = 'low' WHERE application_id = 'app-kept'`); err == nil {
+			t.Error("a weighed risk level was rewritten")
+		}
+		if got := r.storedRisk(t, "app-kept"); got.String != "high" {
+			t.Errorf("risk level now %q, want high kept", got.String)
+		}
+		var cols []string
+		rows, err := env.Admin.Query(`SELECT * FROM underwriting_decision WHERE application_id = 'app-kept'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ = rows.Columns()
+		rows.Close()
+		sel := make([]string, len(cols))
+		for i, c := range cols {
+			switch c {
+			case "application_id":
+				sel[i] = "'app-copy'"
+			case "risk_level":
+				sel[i] = "NULL"
+			default:
+				sel[i] = c
+			}
+		}
+		q := `INSERT INTO underwriting_decision (` + strings.Join(cols, ", ") + `) SELECT ` + strings.Join(sel, ", ") +
+			` FROM underwriting_decision WHERE application_id = 'app-kept'`
+		if _, err := env.Admin.Exec(q); err == nil || !strings.Contains(err.Error(), "R8.1") {
+			t.Errorf("a decision without a risk level: err = %v, want the database's R8.1 refusal", err)
+		}
+		// The same row with its level goes in: the refusal is about the level alone.
+		if _, err := env.Admin.Exec(strings.Replace(q, "NULL", "'medium'", 1)); err != nil {
+			t.Errorf("a copy with its level was refused: %v", err)
+		}
+	})
+}
