@@ -199,7 +199,7 @@ func (tx *Tx) QueryBatch(ctx context.Context, qs ...Query) error {
 			return errors.New("store: a batched query needs exactly one of Row and Rows")
 		}
 	}
-	if tx.pg != nil {
+	if tx.pg != nil && len(qs) > 0 {
 		return tx.pg.batch(ctx, qs)
 	}
 	for _, q := range qs {
