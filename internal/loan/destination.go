@@ -45,17 +45,8 @@ func (s *Service) SetPayout(ctx context.Context, clientID, id string, r PayoutRe
 	if err != nil {
 		return Loan{}, err
 	}
-	var c client.Client
-	var l Loan
-	if err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
-		if l, c, err = s.ownedWithClient(ctx, tx, clientID, id); err != nil {
-			return err
-		}
-		if l.Status != Draft {
-			return errWrongStatus(l.Status, "change how the money is provided")
-		}
-		return nil
-	}); err != nil {
+	l, c, err := s.ownedIn(ctx, clientID, id, Draft, "change how the money is provided")
+	if err != nil {
 		return Loan{}, err
 	}
 	p, err := s.destination(ctx, c, id, kind, r)

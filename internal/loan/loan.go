@@ -188,6 +188,22 @@ func (s *Service) owned(ctx context.Context, tx *store.Tx, clientID, id string) 
 	return l, nil
 }
 
+// ownedIn reads loan id, refused as not found unless it is clientID's, and the client,
+// outside a transaction, and refuses the loan unless it is in status: a request that moves
+// the loan relies on both only as far as its guarded writes re-check them.
+func (s *Service) ownedIn(ctx context.Context, clientID, id string, status Status, act string) (Loan, client.Client, error) {
+	var l Loan
+	var c client.Client
+	err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
+		var err error
+		if l, c, err = s.ownedWithClient(ctx, tx, clientID, id); err == nil && l.Status != status {
+			err = errWrongStatus(l.Status, act)
+		}
+		return err
+	})
+	return l, c, err
+}
+
 // ownedWithClient reads loan id, refused as not found unless it is clientID's, and the client,
 // in one round trip: the client's read does not wait for the loan's.
 func (s *Service) ownedWithClient(ctx context.Context, tx *store.Tx, clientID, id string) (Loan, client.Client, error) {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"nesie.kz/nesie/internal/audit"
-	"nesie.kz/nesie/internal/client"
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/store"
 )
@@ -27,21 +26,12 @@ func (s *Service) RetryPayout(ctx context.Context, clientID, id string, r Payout
 	if !resendable(kind) {
 		return Loan{}, fault.Field("kind", "a refused payout can be sent again to an account, a card, a terminal voucher or the cash desk")
 	}
-	var l Loan
-	var c client.Client
-	if err := s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
-		if l, c, err = s.ownedWithClient(ctx, tx, clientID, id); err != nil {
-			return err
-		}
-		if l.Status != PayoutFailed {
-			return errWrongStatus(l.Status, "have its payout sent again")
-		}
-		if l.HasParent() || !resendable(l.Payout.Kind) {
-			return fault.New(fault.ErrConflict, "payout_way_fixed", "This loan's money goes the way its contract names; cancel it instead.")
-		}
-		return nil
-	}); err != nil {
+	l, c, err := s.ownedIn(ctx, clientID, id, PayoutFailed, "have its payout sent again")
+	if err != nil {
 		return Loan{}, err
+	}
+	if l.HasParent() || !resendable(l.Payout.Kind) {
+		return Loan{}, fault.New(fault.ErrConflict, "payout_way_fixed", "This loan's money goes the way its contract names; cancel it instead.")
 	}
 	p, err := s.destination(ctx, c, id, kind, r)
 	if err != nil {
