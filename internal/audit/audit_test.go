@@ -195,8 +195,9 @@ func TestR32_SyncFileRestoresACheckpointLostInACrash(t *testing.T) {
 		// The checkpoint committed but the process died before writing the file.
 		var cp Checkpoint
 		err := env.DB.Transact(context.Background(), func(ctx context.Context, tx *store.Tx) error {
-			seq, hash, err := head(ctx, tx)
-			if err != nil {
+			var seq int64
+			var hash []byte
+			if err := tx.QueryBatch(ctx, headQuery(&seq, &hash)); err != nil {
 				return err
 			}
 			cp = f.key.sign(seq, hash, tx.Now().UnixMicro())

@@ -209,12 +209,9 @@ func (s *Sealer) Checkpoint(ctx context.Context) (*Checkpoint, error) {
 		if err := lockChain(ctx, tx); err != nil {
 			return err
 		}
-		seq, hash, err := head(ctx, tx)
-		if err != nil || seq == 0 {
-			return err
-		}
-		last, err := lastCheckpointSeq(ctx, tx)
-		if err != nil || last == seq {
+		var seq, last int64
+		var hash []byte
+		if err := tx.QueryBatch(ctx, headQuery(&seq, &hash), lastCheckpointQuery(&last)); err != nil || seq == 0 || last == seq {
 			return err
 		}
 		cp := s.cfg.Key.sign(seq, hash, tx.Now().UnixMicro())
@@ -271,14 +268,6 @@ func lockChain(ctx context.Context, tx *store.Tx) error {
 		return nil // SQLite has one writer at a time already
 	}
 	return tx.ExecDeferred(ctx, nil, `SELECT pg_advisory_xact_lock($1)`, sealLockKey)
-}
-
-// head returns the last sealed event's number and hash (0 and the genesis hash when none).
-func head(ctx context.Context, tx *store.Tx) (int64, []byte, error) {
-	var seq int64
-	var hash []byte
-	err := tx.QueryBatch(ctx, headQuery(&seq, &hash))
-	return seq, hash, err
 }
 
 // headQuery reads the chain's head into seq and hash (0 and the genesis hash when none), as
@@ -373,12 +362,6 @@ func deletePending(ctx context.Context, tx *store.Tx, ids []int64) error {
 	b.WriteString("]")
 	_, err := tx.ExecContext(ctx, `DELETE FROM audit_pending WHERE id IN (SELECT value FROM json_each($1))`, b.String())
 	return err
-}
-
-func lastCheckpointSeq(ctx context.Context, tx *store.Tx) (int64, error) {
-	var seq int64
-	err := tx.QueryBatch(ctx, lastCheckpointQuery(&seq))
-	return seq, err
 }
 
 // lastCheckpointQuery reads the last signed checkpoint's number (0 when none) into seq.
