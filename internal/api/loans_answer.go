@@ -136,7 +136,7 @@ type stepAnswer struct {
 }
 
 func loanOf(l loan.Loan, steps []loan.Step) loanAnswer {
-	a := loanAnswer{ID: l.ID, Number: l.Number, ParentID: l.ParentID, Status: string(l.Status), StatusReason: l.StatusReason,
+	a := loanAnswer{ID: l.ID, Number: l.Number, ParentID: l.ParentID, Status: string(l.Status), StatusReason: loan.ClientReason(l.StatusReason),
 		AmountTiyn: int64(l.Amount), Term: l.Term, Unit: l.Unit.String(), Method: l.Method.String(), Purpose: l.Purpose,
 		PayoutKind: string(l.Payout.Kind), PayoutCard: l.Payout.CardMasked, MerchantID: l.Payout.MerchantID,
 		SignedAt: stamp(l.SignedAt), Cooling: l.Cooling, CoolingReason: l.CoolingReason, MoneyNotBefore: stamp(l.MoneyNotBefore),

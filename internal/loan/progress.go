@@ -2,6 +2,7 @@ package loan
 
 import (
 	"context"
+	"strings"
 
 	"nesie.kz/nesie/internal/store"
 	"nesie.kz/nesie/internal/underwriting"
@@ -15,7 +16,8 @@ type Step struct {
 	At     string
 }
 
-// Progress returns the client's loan with the checks recorded so far (R7.4).
+// Progress returns the client's loan with the checks recorded so far (R7.4), as the client
+// may see them (ClientSteps).
 func (s *Service) Progress(ctx context.Context, clientID, id string) (Loan, []Step, error) {
 	var l Loan
 	var out []Step
@@ -31,22 +33,81 @@ func (s *Service) Progress(ctx context.Context, clientID, id string) (Loan, []St
 		if err != nil {
 			return err
 		}
-		out = stepsOf(steps)
+		out = ClientSteps(steps)
 		return nil
 	})
 	return l, out, err
 }
 
-// stepsOf is the checks as the client sees them. The AML/CFT risk level is the MFO's own
-// assessment of the client under the AML/CFT law, which forbids telling a client of the
-// measures taken about them: it is left out here (staff see it in the review queue).
-func stepsOf(steps []underwriting.Step) []Step {
+// SecurityCheck is the one name under which the client is shown the checks whose findings
+// are kept from them: the AML/CFT list screening and risk level, and the anti-fraud check.
+// The AML/CFT law forbids telling a client of the measures taken about them (a possible list
+// match, enhanced due diligence), and telling a fraudster which list matched helps the next
+// attempt. The client still learns that a check held or refused the application (R7.4);
+// staff see each check and its reason.
+const SecurityCheck = "security_check"
+
+// confidentialStep says whether the client sees step only as part of SecurityCheck.
+func confidentialStep(name string) bool {
+	switch name {
+	case underwriting.StepAML, underwriting.StepRiskLevel, underwriting.StepAntifraud:
+		return true
+	}
+	return false
+}
+
+// confidentialReason says whether a status reason code names what a confidential check
+// found: the client is given SecurityCheck instead.
+func confidentialReason(code string) bool {
+	switch code {
+	case "aml_match", "aml_review", "aml_high_risk", // underwriting, the AML/CFT checks
+		"fraud_suspected", "fraud_review", // underwriting and the payout stage, anti-fraud
+		"fraud_rejected": // the payout stage, an analyst's refusal
+		return true
+	}
+	return false
+}
+
+// ClientSteps is the checks as the client sees them: each in order, but the confidential
+// ones as a single SecurityCheck where the first of them stood, passed only if all passed,
+// dated by the last.
+func ClientSteps(steps []underwriting.Step) []Step {
 	out := make([]Step, 0, len(steps))
+	security := -1
 	for _, st := range steps {
-		if st.Name == underwriting.StepRiskLevel {
+		at := st.At.UTC().Format("2006-01-02T15:04:05Z")
+		if !confidentialStep(st.Name) {
+			out = append(out, Step{Name: st.Name, Passed: st.Passed, At: at})
 			continue
 		}
-		out = append(out, Step{Name: st.Name, Passed: st.Passed, At: st.At.UTC().Format("2006-01-02T15:04:05Z")})
+		if security < 0 {
+			security = len(out)
+			out = append(out, Step{Name: SecurityCheck, Passed: true})
+		}
+		out[security].Passed = out[security].Passed && st.Passed
+		out[security].At = max(out[security].At, at) // the fixed-width UTC form sorts as time
 	}
 	return out
+}
+
+// ClientReason is a loan's status reason as the client is told it: the codes of the
+// confidential checks become SecurityCheck (once); the others — a bureau refusal, the
+// debt-to-income rule, a bank's refusal of the payout — stay as they are.
+func ClientReason(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	codes := strings.Split(reason, ",")
+	out := codes[:0]
+	told := false
+	for _, c := range codes {
+		if confidentialReason(c) {
+			if told {
+				continue
+			}
+			c, told = SecurityCheck, true
+		}
+		out = append(out, c)
+	}
+	return strings.Join(out, ",")
 }
