@@ -24,6 +24,9 @@ const staffUsage = `usage: nesie staff compromise --staff ID --client ID --reaso
        nesie staff review --staff ID --loan ID --approve|--refuse --reason TEXT
        nesie staff cash-payout --staff ID --order ID --document-kind KIND --document-number N
                  --document-valid-until YYYY-MM-DD [--digital-document] [--power-of-attorney REF --legal-entity]
+       nesie staff payouts-held
+       nesie staff payout-release --staff ID --order ID --note TEXT
+       nesie staff payout-reject --staff ID --order ID --reason TEXT
        nesie staff aml-load --staff ID --list ID --format un-xml|afm-xml|csv --file PATH
        nesie staff antifraud-add --staff ID --kind iin|phone|iban --value V --reason TEXT [--review]
        nesie staff antifraud-remove --staff ID --entry ID --reason TEXT
@@ -32,9 +35,10 @@ const staffUsage = `usage: nesie staff compromise --staff ID --client ID --reaso
 
 The staff commands act on the database directly, as the named staff member, and are audited.
 They stand in for the back office's screens — leaked data and devices (R36, R26.2), products
-(a second staff member approves), the review queue, the cash desk (R9.5), the AML and
-anti-fraud lists, partner merchants — until staff accounts exist. From "products" on, a
-command exits 2 on bad input (naming the flag) and 1 when refused (printing why).`
+(a second staff member approves), the review queue, the cash desk (R9.5), the payouts the
+anti-fraud screen held (R8-2.6), the AML and anti-fraud lists, partner merchants — until
+staff accounts exist. From "products" on, a command exits 2 on bad input (naming the flag) and
+1 when refused (printing why).`
 
 // staff is `nesie staff`: mark a client whose personal data leaked (R36), and record the
 // call the MFO then owes the client. The commands loan origination needs are dispatched to

@@ -193,7 +193,10 @@ func (s *Services) buildOrigination(c Config, ep Endpoints, mrp kz.MRPTable) err
 	if s.Underwriting, err = underwriting.New(c.DB, c.Trail, s.Bureau, amlScreen{s.AML}, fraudCheck{s.Antifraud}, uwCfg, s.Loans.Decided); err != nil {
 		return err
 	}
-	if s.Payouts, err = payout.New(c.DB, c.Trail, s.Bank, payout.Hooks{Paid: s.Loans.Paid, Failed: s.Loans.PayoutFailed}, payout.Config{Vault: c.Vault}); err != nil {
+	// The anti-fraud decision is asked again just before money leaves (R8-2.6).
+	screen := payoutScreen{decider: s.Antifraud, db: c.DB, clients: s.Clients}
+	if s.Payouts, err = payout.New(c.DB, c.Trail, s.Bank, payout.Hooks{Paid: s.Loans.Paid, Failed: s.Loans.PayoutFailed},
+		payout.Config{Vault: c.Vault, Screen: screen.Screen}); err != nil {
 		return err
 	}
 	s.Loans.Attach(s.Underwriting, s.Payouts)

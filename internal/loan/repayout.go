@@ -17,7 +17,8 @@ import (
 // again; a second request meanwhile finds it moved and changes nothing. The consent given
 // after the cooling-off (R9-1) stands: the contract is the same, only the way to the money
 // changed. A payment to a merchant, a refinancing and a draw of a credit line keep the way
-// their contract names: for those the client cancels instead.
+// their contract names: for those the client cancels instead, and so for a payout the
+// anti-fraud system stopped.
 func (s *Service) RetryPayout(ctx context.Context, clientID, id string, r PayoutRequest) (Loan, error) {
 	kind, err := ParsePayoutKind(r.Kind)
 	if err != nil {
@@ -32,6 +33,11 @@ func (s *Service) RetryPayout(ctx context.Context, clientID, id string, r Payout
 	}
 	if l.HasParent() || !resendable(l.Payout.Kind) {
 		return Loan{}, fault.New(fault.ErrConflict, "payout_way_fixed", "This loan's money goes the way its contract names; cancel it instead.")
+	}
+	if confidentialReason(l.StatusReason) {
+		// The anti-fraud system or an analyst stopped this payout (R8-2.6): another account
+		// would not change who the money goes to. Said without naming the check.
+		return Loan{}, fault.New(fault.ErrConflict, "payout_not_resendable", "This payout cannot be sent again; the loan can be cancelled at no cost.")
 	}
 	p, err := s.destination(ctx, c, id, kind, r)
 	if err != nil {

@@ -21,6 +21,14 @@
 // the cash desk is recorded by the cashier with the recipient's ID document, and a power of
 // attorney for a legal entity's representative.
 //
+// R8-2.6: the anti-fraud system can suspend or reject a disbursement. With Config.Screen set,
+// an order nothing has been sent for is screened just before its money would leave — by the
+// worker after the claim, by the cash desk before the hand-out: deny fails it
+// ("fraud_suspected", through the Failed hook), review holds it (status held: no lease, not
+// settled) until staff Release it (pending again, or awaiting the cashier) or Reject it
+// (failed, "fraud_rejected"), and no answer leaves it as it was (fail closed). The package
+// knows the screen as a function only; the application adapts the anti-fraud service to it.
+//
 // R37: the beneficiary's IIN or BIN, the IBAN, the card token and the ID document's number are
 // kept sealed with the MFO's keys (Config.Vault, required), each bound to its row; the audit
 // trail gets masked forms only.

@@ -41,6 +41,9 @@ const (
 	Failed Status = "failed"
 	// AwaitingCashDesk waits for the client at the cash desk.
 	AwaitingCashDesk Status = "awaiting_cash_desk"
+	// Held: the anti-fraud screen asked for a review before the money left (R8-2.6); nothing
+	// has been sent, and the order waits for a member of staff to release or reject it.
+	Held Status = "held"
 )
 
 // Order is one payout.
@@ -66,6 +69,15 @@ type Order struct {
 	Attempts    int
 	CreatedAt   time.Time
 	SettledAt   time.Time
+
+	// HeldAt is when the anti-fraud screen last held the order for review, and HeldReasons
+	// its reasons then; zero and nil if it never was.
+	HeldAt      time.Time
+	HeldReasons []string
+	// ReleasedBy and ReleasedAt name the staff member who last released the order from a
+	// hold, and when; empty and zero if nobody did.
+	ReleasedBy string
+	ReleasedAt time.Time
 }
 
 // CashIdentification is the cashier's visual identification of the person taking cash (R9.5).
@@ -162,6 +174,9 @@ func (o Order) auditView() map[string]any {
 	}
 	if o.BiometricCheckID != "" {
 		v["biometric_check_id"] = o.BiometricCheckID
+	}
+	if o.ReleasedBy != "" {
+		v["released_by"] = o.ReleasedBy
 	}
 	return v
 }

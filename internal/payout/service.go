@@ -45,6 +45,12 @@ type Config struct {
 	Batch int
 	// Log receives what the worker cannot return to anyone (slog.Default when nil).
 	Log *slog.Logger
+	// Screen asks the anti-fraud system about an order just before its money would leave
+	// (R8-2.6): the worker asks before the ownership check and the transfer, the cash desk
+	// before the hand-out. An error is no answer and nothing leaves (fail closed). Nil means
+	// no screening. It is called outside any transaction, and is given a quarter of Lease to
+	// answer, so that the screen, the ownership check and the transfer fit in one lease.
+	Screen func(ctx context.Context, o Order) (Verdict, error)
 }
 
 func (c Config) withDefaults() Config {
@@ -156,7 +162,8 @@ func (s *Service) ByReference(ctx context.Context, tx *store.Tx, ref string) (Or
 }
 
 const orderColumns = `id, reference, client_id, beneficiary_sealed, amount, kind, dest_kind, dest_iban_sealed,
-	dest_card_token_sealed, biometric_check_id, status, reason, bank_id, voucher_code, voucher_code_sealed, attempts, created_at, settled_at`
+	dest_card_token_sealed, biometric_check_id, status, reason, bank_id, voucher_code, voucher_code_sealed, attempts, created_at, settled_at,
+	held_at, held_reasons, released_by, released_at`
 
 func (s *Service) findBy(ctx context.Context, tx *store.Tx, column, value string) (Order, error) {
 	if tx == nil {
@@ -188,14 +195,16 @@ func prefixed(prefix, columns string) string {
 // scanOrder reads one row of orderColumns, and into extra what the row has after them.
 func (s *Service) scanOrder(row interface{ Scan(...any) error }, extra ...any) (Order, error) {
 	var (
-		o                     Order
-		sealed                sealedOrder
-		amount, created       int64
-		settled               sql.NullInt64
-		kind, destKind, state string
+		o                              Order
+		sealed                         sealedOrder
+		amount, created                int64
+		settled, held, released        sql.NullInt64
+		kind, destKind, state, reasons string
+		releasedBy                     sql.NullString
 	)
 	err := row.Scan(append([]any{&o.ID, &o.Reference, &o.ClientID, &sealed.beneficiary, &amount, &kind, &destKind, &sealed.iban,
-		&sealed.token, &o.BiometricCheckID, &state, &o.Reason, &o.BankID, &o.VoucherCode, &sealed.voucher, &o.Attempts, &created, &settled}, extra...)...)
+		&sealed.token, &o.BiometricCheckID, &state, &o.Reason, &o.BankID, &o.VoucherCode, &sealed.voucher, &o.Attempts, &created, &settled,
+		&held, &reasons, &releasedBy, &released}, extra...)...)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return Order{}, err
@@ -209,6 +218,15 @@ func (s *Service) scanOrder(row interface{ Scan(...any) error }, extra ...any) (
 	o.CreatedAt = time.UnixMicro(created).UTC()
 	if settled.Valid {
 		o.SettledAt = time.UnixMicro(settled.Int64).UTC()
+	}
+	if held.Valid {
+		o.HeldAt = time.UnixMicro(held.Int64).UTC()
+	}
+	if reasons != "" {
+		o.HeldReasons = strings.Split(reasons, ",")
+	}
+	if released.Valid {
+		o.ReleasedBy, o.ReleasedAt = releasedBy.String, time.UnixMicro(released.Int64).UTC()
 	}
 	return o, nil
 }

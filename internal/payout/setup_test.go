@@ -48,6 +48,8 @@ type rig struct {
 	batch int
 	// settled receives the id of each order whose Paid hook committed.
 	settled chan string
+	// screen is the anti-fraud screen of the services newService builds (none when nil).
+	screen func(ctx context.Context, o Order) (Verdict, error)
 }
 
 func newRig(t testing.TB, env *storetest.Env) *rig {
@@ -111,7 +113,7 @@ func (r *rig) newService(t testing.TB) *Service {
 			return nil
 		},
 	}
-	svc, err := New(r.env.DB, audit.NewTrail(r.env.DB, nil), client, hooks, Config{Vault: r.vault, Batch: r.batch})
+	svc, err := New(r.env.DB, audit.NewTrail(r.env.DB, nil), client, hooks, Config{Vault: r.vault, Batch: r.batch, Screen: r.screen})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -196,6 +196,11 @@ func (s *Service) process(ctx context.Context, c claim) error {
 		}
 		// The gateway never saw the key: nothing was sent, so sending now is the first send.
 	}
+	// Nothing has been sent under the key (a fresh order, or the gateway said it never saw
+	// it): the anti-fraud screen may still stop the money (R8-2.6).
+	if stop, err := s.screenUnsent(ctx, o); stop || err != nil {
+		return err
+	}
 	if o.To.Kind == bank.DestinationAccount || o.To.Kind == bank.DestinationCard {
 		own, err := s.bank.VerifyOwner(ctx, o.To, o.BeneficiaryID)
 		if err != nil {
@@ -237,37 +242,49 @@ func (s *Service) settleTransfer(ctx context.Context, o Order, t bank.Transfer) 
 // the hook's own moves are guarded the same way.
 func (s *Service) settle(ctx context.Context, o Order, to Status, reason string, t bank.Transfer, extra map[string]any) error {
 	return s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
-		now := tx.Now()
-		voucher, err := s.sealVoucher(o.ID, t.VoucherCode)
-		if err != nil {
-			return fmt.Errorf("payout: seal voucher: %w", err)
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE payout_order
-			SET status = $2, reason = $3, bank_id = $4, voucher_code_sealed = $5, settled_at = $6, lease_until = NULL
-			WHERE id = $1 AND status = 'sending' AND attempts = $7`,
-			o.ID, string(to), reason, t.BankID, voucher, now.UnixMicro(), o.Attempts)
-		if err != nil {
-			return fmt.Errorf("payout: settle: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return nil // a newer claim holds the order; it settles it
-		}
-		o.Status, o.Reason, o.BankID, o.VoucherCode, o.SettledAt = to, reason, t.BankID, t.VoucherCode, now
-		hook, action := s.hooks.Paid, "payout.paid"
-		if to == Failed {
-			hook, action = s.hooks.Failed, "payout.failed"
-		}
-		if hook != nil {
-			if err := hook(ctx, tx, o); err != nil {
-				return fmt.Errorf("payout: %s hook: %w", to, err)
-			}
-		}
-		change := o.auditView()
-		for k, v := range extra {
-			change[k] = v
-		}
-		return s.trail.Record(ctx, tx, audit.Event{Action: action, ObjectType: "payout_order", ObjectID: o.ID, Reason: reason, Change: change})
+		_, _, err := s.settleIn(ctx, tx, o, to, reason, t, extra)
+		return err
 	})
+}
+
+// settleIn moves o in tx from the status it was read in to paid or failed — its status and
+// attempts guard the move —, calls the hook and audits, with extra added to the event. It
+// returns the settled order, and false when the order had moved meanwhile (a newer claim holds
+// it, or staff decided it): then nothing is written.
+func (s *Service) settleIn(ctx context.Context, tx *store.Tx, o Order, to Status, reason string, t bank.Transfer, extra map[string]any) (Order, bool, error) {
+	now := tx.Now()
+	voucher, err := s.sealVoucher(o.ID, t.VoucherCode)
+	if err != nil {
+		return Order{}, false, fmt.Errorf("payout: seal voucher: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE payout_order
+		SET status = $2, reason = $3, bank_id = $4, voucher_code_sealed = $5, settled_at = $6, lease_until = NULL
+		WHERE id = $1 AND status = $8 AND attempts = $7`,
+		o.ID, string(to), reason, t.BankID, voucher, now.UnixMicro(), o.Attempts, string(o.Status))
+	if err != nil {
+		return Order{}, false, fmt.Errorf("payout: settle: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return Order{}, false, err // moved meanwhile: whoever holds it now settles it
+	}
+	o.Status, o.Reason, o.BankID, o.VoucherCode, o.SettledAt = to, reason, t.BankID, t.VoucherCode, now
+	hook, action := s.hooks.Paid, "payout.paid"
+	if to == Failed {
+		hook, action = s.hooks.Failed, "payout.failed"
+	}
+	if hook != nil {
+		if err := hook(ctx, tx, o); err != nil {
+			return Order{}, false, fmt.Errorf("payout: %s hook: %w", to, err)
+		}
+	}
+	change := o.auditView()
+	for k, v := range extra {
+		change[k] = v
+	}
+	if err := s.trail.Record(ctx, tx, audit.Event{Action: action, ObjectType: "payout_order", ObjectID: o.ID, Reason: reason, Change: change}); err != nil {
+		return Order{}, false, err
+	}
+	return o, true, nil
 }
 
 // postpone returns o to pending when nothing can have been sent under its key, due again after

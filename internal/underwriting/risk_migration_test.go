@@ -2,8 +2,6 @@ package underwriting
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"testing"
 
 	"nesie.kz/nesie/internal/clock"
@@ -23,54 +21,10 @@ func TestR8_1_RiskMigrationKeepsEarlierDecisionsUnassessed(t *testing.T) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
-			var admin *sql.DB
-			var cfg store.Config
-			var err error
-			switch engine {
-			case store.SQLite:
-				path := filepath.Join(t.TempDir(), "nesie.db")
-				admin, err = sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)")
-				cfg.SQLitePath = path
-			case store.Postgres:
-				adminURL, _ := storetest.EmptyPostgres(t)
-				admin, err = sql.Open("pgx", adminURL)
-				cfg.URL = adminURL
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { admin.Close() })
-			migs, err := store.Migrations(engine)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := admin.Exec(`CREATE TABLE schema_migration (version TEXT PRIMARY KEY, sum TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-				t.Fatal(err)
-			}
-			apply := func(m store.Migration) {
-				t.Helper()
-				tx, err := admin.Begin()
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer tx.Rollback()
-				if _, err := tx.Exec(m.SQL); err != nil {
-					t.Fatalf("%s: %v", m.Version, err)
-				}
-				if _, err := tx.Exec(`INSERT INTO schema_migration (version, sum, applied_at) VALUES ($1, $2, 0)`, m.Version, m.Sum); err != nil {
-					t.Fatal(err)
-				}
-				if err := tx.Commit(); err != nil {
-					t.Fatal(err)
-				}
-			}
-			i := 0
-			for ; i < len(migs) && migs[i].Version < riskMigration[engine]; i++ {
-				apply(migs[i])
-			}
-			if i == len(migs) || migs[i].Version != riskMigration[engine] {
-				t.Fatalf("no migration %s", riskMigration[engine])
-			}
+			u := storetest.NewUnmigrated(t, engine)
+			admin, cfg, migs := u.Admin, u.Config, u.Migrations
+			apply := func(m store.Migration) { u.Apply(t, m) }
+			i := u.UpTo(t, riskMigration[engine])
 			// Decided before the level existed: a review still pending, an approval with steps.
 			for _, q := range []string{
 				`INSERT INTO underwriting_decision (application_id, client_id, product_code, amount, system_outcome, outcome, score, reasons, decided_by, assessed_at, decided_at)
