@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"nesie.kz/nesie/internal/bank"
-	"nesie.kz/nesie/internal/clock"
 	"nesie.kz/nesie/internal/date"
 	"nesie.kz/nesie/internal/store"
 	"nesie.kz/nesie/internal/store/storetest"
@@ -37,7 +36,7 @@ func TestR8_2_6_HeldMigrationKeepsOrders(t *testing.T) {
 		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
 			u := storetest.NewUnmigrated(t, engine)
-			admin, cfg, migs := u.Admin, u.Config, u.Migrations
+			admin, migs := u.Admin, u.Migrations
 			i := u.UpTo(t, heldMigration[engine])
 			keys, err := vault.NewKeys()
 			if err != nil {
@@ -98,17 +97,8 @@ func TestR8_2_6_HeldMigrationKeepsOrders(t *testing.T) {
 			schemaHolds(t, admin, engine)
 
 			// The service on the migrated database, later migrations applied as usual.
-			clk := clock.NewTest(storetest.Start)
-			cfg.Clock = clk
-			db, err := store.Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			r := newRig(t, &storetest.Env{Engine: engine, DB: db, Clock: clk, Admin: admin})
+			env := u.Open(t)
+			r := newRig(t, env)
 			r.vault = v
 			r.svc = r.newService(t)
 			if got := r.find(t, "o-voucher"); got.VoucherCode != "VC-1" || got.BeneficiaryID != clientIIN || got.HeldAt != (time.Time{}) || got.ReleasedBy != "" {
@@ -121,7 +111,7 @@ func TestR8_2_6_HeldMigrationKeepsOrders(t *testing.T) {
 					t.Errorf("old order %s: %s, Paid %d; want paid once", id, got.Status, r.paidCount(id))
 				}
 			}
-			idCard := CashIdentification{DocumentKind: "id_card", DocumentNumber: "N7", DocumentValidUntil: date.In(clk.Now()).AddDays(30)}
+			idCard := CashIdentification{DocumentKind: "id_card", DocumentNumber: "N7", DocumentValidUntil: date.In(env.Clock.Now()).AddDays(30)}
 			if paid, err := r.svc.RecordCashPayout(ctx, "o-cash", "cashier-1", idCard); err != nil || paid.Status != Paid {
 				t.Errorf("old cash order: %+v, %v; want paid", paid, err)
 			}

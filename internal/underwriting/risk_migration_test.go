@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"nesie.kz/nesie/internal/clock"
 	"nesie.kz/nesie/internal/store"
 	"nesie.kz/nesie/internal/store/storetest"
 )
@@ -22,7 +21,7 @@ func TestR8_1_RiskMigrationKeepsEarlierDecisionsUnassessed(t *testing.T) {
 		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
 			u := storetest.NewUnmigrated(t, engine)
-			admin, cfg, migs := u.Admin, u.Config, u.Migrations
+			admin, migs := u.Admin, u.Migrations
 			apply := func(m store.Migration) { u.Apply(t, m) }
 			i := u.UpTo(t, riskMigration[engine])
 			// Decided before the level existed: a review still pending, an approval with steps.
@@ -55,17 +54,8 @@ func TestR8_1_RiskMigrationKeepsEarlierDecisionsUnassessed(t *testing.T) {
 			}
 
 			// The service on the migrated database (the later migrations applied as usual).
-			clk := clock.NewTest(storetest.Start)
-			cfg.Clock = clk
-			db, err := store.Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			r := newRig(t, &storetest.Env{Engine: engine, DB: db, Clock: clk, Admin: admin}, DefaultConfig())
+			env := u.Open(t)
+			r := newRig(t, env, DefaultConfig())
 			if old, err := r.decision(t, "old-approved"); err != nil || old.RiskLevel != "" || len(old.Steps) != 2 {
 				t.Errorf("earlier decision loads as level %q with %d steps (%v); want no level, 2 steps", old.RiskLevel, len(old.Steps), err)
 			}

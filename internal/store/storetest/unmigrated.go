@@ -1,10 +1,12 @@
 package storetest
 
 import (
+	"context"
 	"database/sql"
 	"path/filepath"
 	"testing"
 
+	"nesie.kz/nesie/internal/clock"
 	"nesie.kz/nesie/internal/store"
 )
 
@@ -18,6 +20,7 @@ type Unmigrated struct {
 	Config store.Config
 	// Migrations are the engine's, in order.
 	Migrations []store.Migration
+	engine     store.Engine
 }
 
 // NewUnmigrated returns an empty database of engine, with only the table that records the
@@ -28,7 +31,7 @@ func NewUnmigrated(t *testing.T, engine store.Engine) *Unmigrated {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &Unmigrated{Migrations: migs}
+	u := &Unmigrated{Migrations: migs, engine: engine}
 	switch engine {
 	case store.SQLite:
 		path := filepath.Join(t.TempDir(), "nesie.db")
@@ -80,4 +83,23 @@ func (u *Unmigrated) UpTo(t *testing.T, version string) int {
 		t.Fatalf("no migration %s", version)
 	}
 	return i
+}
+
+// Open opens the store on the database, as the owner, with a test clock at Start, and applies
+// the migrations not yet applied, as a deployment would.
+func (u *Unmigrated) Open(t *testing.T) *Env {
+	t.Helper()
+	clk := clock.NewTest(Start)
+	cfg := u.Config
+	cfg.Clock = clk
+	ctx := context.Background()
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return &Env{Engine: u.engine, DB: db, Clock: clk, Admin: u.Admin}
 }
