@@ -194,7 +194,8 @@ func (s *system) borrowers(b *testing.B, n int) []borrower {
 
 // lifecycle takes one loan of 100 000 ₸ from application to money: apply, choose the account
 // (checked with the bank), submit (AML, bureau, anti-fraud, decision, contract in two
-// languages), read the contract, identify with biometrics, sign it with the EDS, and pay.
+// languages), read the contract, identify with biometrics, sign it with the EDS, and pay (the
+// anti-fraud decision asked again just before the money leaves, R8-2.6).
 // The client's own part (the movements before the camera, the EDS signature) runs here too.
 func (s *system) lifecycle(ctx context.Context, who borrower) error {
 	ctx = reqctx.With(ctx, reqctx.Info{RequestID: "bench", Actor: reqctx.Actor{Kind: reqctx.Client, ID: who.id}})
