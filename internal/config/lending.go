@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"nesie.kz/nesie/internal/money"
 	"nesie.kz/nesie/internal/underwriting"
@@ -33,16 +32,15 @@ func (c *Config) lendingFields(add func(flagName, env, usage string, set func(st
 	l := &c.Lending
 	// The help states the built-in rules as underwriting keeps them, so the two cannot drift.
 	def := underwriting.DefaultConfig()
-	sum := func(a money.Amount) string { return strings.TrimSuffix(a.String(), ",00 ₸") }
 	add("dti-limit", "NESIE_DTI_LIMIT_PERMILLE", fmt.Sprintf("debt-to-income limit in ‰ (empty: the built-in %d)", def.MaxDTIPermille),
 		wholeNumber(&l.DTILimitPermille, 1), intText(&l.DTILimitPermille))
 	add("overdue-limit-days", "NESIE_OVERDUE_LIMIT_DAYS", fmt.Sprintf("no unsecured loan with a debt overdue longer than this many days (empty: the Law's %d)", def.MaxOverdueDays),
 		wholeNumber(&l.OverdueLimitDays, 0), intText(&l.OverdueLimitDays))
-	add("four-eyes-above", "NESIE_FOUR_EYES_ABOVE", fmt.Sprintf("sum in tenge above which a staff review needs two staff members (empty: %s)", sum(def.FourEyesAbove)),
+	add("four-eyes-above", "NESIE_FOUR_EYES_ABOVE", fmt.Sprintf("sum in tenge above which a staff review needs two staff members (empty: %s)", def.FourEyesAbove),
 		tenge(&l.FourEyesAbove), amountText(&l.FourEyesAbove))
-	add("risk-medium-above", "NESIE_RISK_MEDIUM_ABOVE", fmt.Sprintf("sum in tenge above which the AML/CFT risk level is at least medium (empty: %s)", sum(def.RiskMediumAmountAbove)),
+	add("risk-medium-above", "NESIE_RISK_MEDIUM_ABOVE", fmt.Sprintf("sum in tenge above which the AML/CFT risk level is at least medium (empty: %s)", def.RiskMediumAmountAbove),
 		tenge(&l.RiskMediumAbove), amountText(&l.RiskMediumAbove))
-	add("risk-high-above", "NESIE_RISK_HIGH_ABOVE", fmt.Sprintf("sum in tenge above which the AML/CFT risk level is high and staff review the loan (empty: %s)", sum(def.RiskHighAmountAbove)),
+	add("risk-high-above", "NESIE_RISK_HIGH_ABOVE", fmt.Sprintf("sum in tenge above which the AML/CFT risk level is high and staff review the loan (empty: %s)", def.RiskHighAmountAbove),
 		tenge(&l.RiskHighAbove), amountText(&l.RiskHighAbove))
 	add("risk-entrepreneur-medium", "NESIE_RISK_ENTREPRENEUR_MEDIUM",
 		fmt.Sprintf("true: every individual entrepreneur is at least at medium AML/CFT risk (empty: %t)", def.RiskEntrepreneurAtLeastMedium),

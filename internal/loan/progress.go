@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"nesie.kz/nesie/internal/payout"
 	"nesie.kz/nesie/internal/store"
 	"nesie.kz/nesie/internal/underwriting"
 )
@@ -60,9 +61,9 @@ func confidentialStep(name string) bool {
 // found: the client is given SecurityCheck instead.
 func confidentialReason(code string) bool {
 	switch code {
-	case "aml_match", "aml_review", "aml_high_risk", // underwriting, the AML/CFT checks
-		"fraud_suspected", "fraud_review", // underwriting and the payout stage, anti-fraud
-		"fraud_rejected": // the payout stage, an analyst's refusal
+	case underwriting.ReasonAMLMatch, underwriting.ReasonAMLReview, underwriting.ReasonAMLHighRisk,
+		underwriting.ReasonFraudSuspected, underwriting.ReasonFraudReview, // the payout stage's screen uses the same two
+		payout.ReasonFraudRejected: // an analyst refused a payout the screen held (R8-2.6)
 		return true
 	}
 	return false

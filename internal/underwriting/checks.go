@@ -43,11 +43,11 @@ func (s *Service) check(ctx context.Context, r Request) (assessment, error) {
 		// A person on a list is at the highest risk by definition: no factor is weighed, the
 		// AML step is the evidence.
 		a.risk = RiskHigh
-		a.refuse(Reason{Code: "aml_match", Law: LawAML, Text: "The applicant matches a list kept under the AML/CFT law."})
+		a.refuse(Reason{Code: ReasonAMLMatch, Law: LawAML, Text: "The applicant matches a list kept under the AML/CFT law."})
 		return a, nil
 	}
 	if aml.Review {
-		a.review(Reason{Code: "aml_review", Law: LawAML, Text: "A possible AML/CFT list match needs a compliance officer's review."})
+		a.review(Reason{Code: ReasonAMLReview, Law: LawAML, Text: "A possible AML/CFT list match needs a compliance officer's review."})
 	}
 	s.riskLevel(&a, r, aml)
 
@@ -73,11 +73,11 @@ func (s *Service) check(ctx context.Context, r Request) (assessment, error) {
 	}
 	a.step(Step{Name: StepAntifraud, Passed: !fraud.Hit && !fraud.Review, Detail: screenDetail("Anti-fraud check", fraud), Evidence: fraud.Evidence, At: s.now()})
 	if fraud.Hit {
-		a.refuse(Reason{Code: "fraud_suspected", Law: LawInternal, Text: "The anti-fraud system refused the application."})
+		a.refuse(Reason{Code: ReasonFraudSuspected, Law: LawInternal, Text: "The anti-fraud system refused the application."})
 		return a, nil
 	}
 	if fraud.Review {
-		a.review(Reason{Code: "fraud_review", Law: LawInternal, Text: "The anti-fraud system asks for an analyst's review."})
+		a.review(Reason{Code: ReasonFraudReview, Law: LawInternal, Text: "The anti-fraud system asks for an analyst's review."})
 	}
 	s.score(&a, r, rep, dti)
 	return a, nil

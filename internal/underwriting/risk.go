@@ -139,6 +139,6 @@ func (s *Service) riskLevel(a *assessment, r Request, aml ScreenResult) {
 	a.step(Step{Name: StepRiskLevel, Passed: level != RiskHigh, Evidence: ev, At: s.now(),
 		Detail: fmt.Sprintf("AML/CFT risk level %s: %s.", level, strings.Join(texts, "; "))})
 	if level == RiskHigh {
-		a.review(Reason{Code: "aml_high_risk", Law: LawAML, Text: "The customer's AML/CFT risk level is high: enhanced due diligence by a member of staff is needed."})
+		a.review(Reason{Code: ReasonAMLHighRisk, Law: LawAML, Text: "The customer's AML/CFT risk level is high: enhanced due diligence by a member of staff is needed."})
 	}
 }

@@ -92,6 +92,16 @@ const (
 	LawInternal     = "internal"
 )
 
+// The codes of the reasons that name what the AML/CFT or anti-fraud checks found: staff see
+// them, the client is not told them (see loan.ClientReason).
+const (
+	ReasonAMLMatch       = "aml_match"
+	ReasonAMLReview      = "aml_review"
+	ReasonAMLHighRisk    = "aml_high_risk"
+	ReasonFraudSuspected = "fraud_suspected"
+	ReasonFraudReview    = "fraud_review"
+)
+
 // Reason explains a refusal or a review.
 type Reason struct {
 	Code string `json:"code"`
