@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
@@ -137,7 +138,7 @@ func (c *cli) runServer(ctx context.Context, cfg *config.Config, log *slog.Logge
 	defer svc.RunWorkers(ctx, log)()
 
 	// HTTPS
-	srv, err := c.newServer(cfg, db, svc, log, demo)
+	srv, err := c.newServer(cfg, db, svc, sealer, log, demo)
 	if err != nil {
 		return err
 	}
@@ -186,7 +187,7 @@ func loadAuditKey(cfg *config.Config) (*audit.Key, error) {
 	return audit.LoadKey(cfg.AuditKeyFile)
 }
 
-func (c *cli) newServer(cfg *config.Config, db *store.DB, svc *app.Services, log *slog.Logger, demo bool) (*server.Server, error) {
+func (c *cli) newServer(cfg *config.Config, db *store.DB, svc *app.Services, sealer *audit.Sealer, log *slog.Logger, demo bool) (*server.Server, error) {
 	cert, err := c.certificate(cfg, demo)
 	if err != nil {
 		return nil, err
@@ -210,11 +211,18 @@ func (c *cli) newServer(cfg *config.Config, db *store.DB, svc *app.Services, log
 		scfg.TrustedProxies = append(scfg.TrustedProxies, netip.PrefixFrom(a, a.BitLen()))
 	}
 	metrics := obs.NewMetrics()
-	if err := metrics.Register(collectors.NewDBStatsCollector(db.Raw(), "nesie")); err != nil {
+	// The queues are read at each scrape, each probe for at most backlogProbeTimeout: a
+	// database that does not answer shows as probe_ok 0, not as empty queues.
+	backlogs := obs.NewBacklogCollector(backlogProbeTimeout, append(svc.Backlogs(), obs.BacklogProbe{Name: "audit", Read: sealer.Backlog})...)
+	if err := metrics.Register(collectors.NewDBStatsCollector(db.Raw(), "nesie"), backlogs); err != nil {
 		return nil, err
 	}
 	return server.New(scfg, mux, log, metrics, db.Ping)
 }
+
+// backlogProbeTimeout bounds each backlog probe at a scrape; Prometheus's own scrape timeout
+// is 10 s by default, and four probes must fit in it.
+const backlogProbeTimeout = 2 * time.Second
 
 // certificate is the configured one, or in the demo a self-signed one made on first run.
 func (c *cli) certificate(cfg *config.Config, demo bool) (cert tls.Certificate, err error) {

@@ -124,6 +124,8 @@ func TestR23_DemoServesOverTLS12AndRefusesTLS11(t *testing.T) {
 	}
 	if code, body := get(t, tlsClient(0, 0), base+"/metrics"); code != 200 || !strings.Contains(body, "nesie_http_requests_total") || !strings.Contains(body, "go_sql_open_connections") {
 		t.Fatalf("metrics %d: %.300s", code, body)
+	} else {
+		wantBacklogs(t, body)
 	}
 	code, body := get(t, tlsClient(0, 0), base+"/")
 	if code != 200 || !strings.Contains(body, "Несие-Демо") || !strings.Contains(body, "150340012340") {
@@ -167,6 +169,22 @@ func TestServeRestartsOnTheSameDataWithoutReseeding(t *testing.T) {
 	}
 }
 
+// wantBacklogs checks that the metrics read every queue an operator is paged for, and that
+// each was found empty, as a fresh demo's are.
+func wantBacklogs(t *testing.T, metrics string) {
+	t.Helper()
+	for _, probe := range []string{"payout", "underwriting", "notify", "audit"} {
+		if want := `nesie_backlog_probe_ok{probe="` + probe + `"} 1`; !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	for _, queue := range []string{"payout_due", "payout_uncertain", "payout_held", "application_review", "notify_due"} {
+		if want := `nesie_backlog_items{queue="` + queue + `"} 0`; !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
 func TestServeOnPostgres(t *testing.T) {
 	env := storetest.New(t, store.Postgres)
 	dir := t.TempDir()
@@ -174,6 +192,9 @@ func TestServeOnPostgres(t *testing.T) {
 	if code, _ := get(t, tlsClient(0, 0), "https://"+addr+"/readyz"); code != 200 {
 		t.Fatalf("readyz = %d", code)
 	}
+	// The application role may read every queue the metrics count.
+	_, body := get(t, tlsClient(0, 0), "https://"+addr+"/metrics")
+	wantBacklogs(t, body)
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
