@@ -36,6 +36,7 @@ type cluster struct {
 	// without loopback TCP's cost on every round trip. Empty for an outside cluster.
 	socketDir string
 	stop      func()
+	outside   bool // named by NESIE_TEST_POSTGRES_URL, not started here
 
 	mu      sync.Mutex // serialises CREATE DATABASE … TEMPLATE, which PostgreSQL refuses concurrently
 	created int
@@ -67,7 +68,7 @@ func external(raw string) (*cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("NESIE_TEST_POSTGRES_URL: %w", err)
 	}
-	return &cluster{adminURL: raw, host: cfg.host, port: cfg.port, stop: func() {}}, nil
+	return &cluster{adminURL: raw, host: cfg.host, port: cfg.port, outside: true}, nil
 }
 
 type urlParts struct{ host, port string }
@@ -234,6 +235,23 @@ func (c *cluster) createDatabase(ctx context.Context, template string) (string, 
 		return "", fmt.Errorf("create database: %w", err)
 	}
 	return name, nil
+}
+
+// close ends this process's use of the cluster: a throwaway one is stopped and deleted; on
+// an outside one, whose tests' databases each drop their own, the migrated template is
+// dropped too, so that runs do not pile them up.
+func (c *cluster) close(template string) {
+	if c.stop != nil {
+		c.stop()
+	}
+	if !c.outside || template == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.dropDatabase(ctx, template); err != nil {
+		shout(fmt.Sprintf("storetest: drop the template database %s: %v", template, err))
+	}
 }
 
 func (c *cluster) dropDatabase(ctx context.Context, name string) error {

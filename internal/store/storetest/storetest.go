@@ -36,8 +36,8 @@ var mainCalled atomic.Bool
 func Main(m *testing.M) {
 	mainCalled.Store(true)
 	code := m.Run()
-	if pgCluster != nil && pgCluster.stop != nil {
-		pgCluster.stop()
+	if pgCluster != nil {
+		pgCluster.close(tmplName)
 	}
 	os.Exit(code)
 }
