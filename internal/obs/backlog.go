@@ -17,10 +17,10 @@ type Backlog struct {
 	Oldest time.Duration // how long the oldest has waited; 0 when none waits
 }
 
-// Queue is the backlog of queue at now: items waiting, the oldest of them waiting since the
+// queueAt is the backlog of queue at now: items waiting, the oldest of them waiting since the
 // Unix microsecond since (NULL when none waits). The age is never negative, so that a clock
 // stepped back reads as "just arrived".
-func Queue(queue string, now time.Time, items int, since sql.NullInt64) Backlog {
+func queueAt(queue string, now time.Time, items int, since sql.NullInt64) Backlog {
 	b := Backlog{Queue: queue, Items: items}
 	if since.Valid {
 		b.Oldest = max(now.Sub(time.UnixMicro(since.Int64)), 0)
@@ -46,7 +46,7 @@ func ScanQueues(row Row, now time.Time, queues ...string) ([]Backlog, error) {
 	}
 	out := make([]Backlog, len(queues))
 	for i, q := range queues {
-		out[i] = Queue(q, now, counts[i], since[i])
+		out[i] = queueAt(q, now, counts[i], since[i])
 	}
 	return out, nil
 }

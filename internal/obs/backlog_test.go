@@ -72,7 +72,7 @@ func TestQueueAgesTheOldestItemAndNeverGoesNegative(t *testing.T) {
 		{"waiting", 2, sql.NullInt64{Int64: now.Add(-95 * time.Second).UnixMicro(), Valid: true}, 95 * time.Second},
 		{"clock stepped back", 1, sql.NullInt64{Int64: now.Add(time.Minute).UnixMicro(), Valid: true}, 0},
 	} {
-		got := Queue("q", now, tc.items, tc.since)
+		got := queueAt("q", now, tc.items, tc.since)
 		if got != (Backlog{Queue: "q", Items: tc.items, Oldest: tc.want}) {
 			t.Errorf("%s: %+v, want %d items, oldest %v", tc.name, got, tc.items, tc.want)
 		}

@@ -17,16 +17,13 @@ import (
 //   - payout_held: orders the anti-fraud screen holds for staff (R8-2.6) — the client waits
 //     for their money, and nothing tells them why.
 //
-// Each count walks its own partial index.
+// Each queue is read once, along its own partial index.
 func (s *Service) Backlog(ctx context.Context) (out []obs.Backlog, err error) {
 	err = s.db.ReadEach(ctx, func(ctx context.Context, tx *store.Tx) error {
-		out, err = obs.ScanQueues(tx.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM payout_order WHERE status = 'pending' AND due_at <= $1),
-			(SELECT MIN(due_at) FROM payout_order WHERE status = 'pending' AND due_at <= $1),
-			(SELECT COUNT(*) FROM payout_order WHERE status = 'sending' AND lease_until <= $1),
-			(SELECT MIN(lease_until) FROM payout_order WHERE status = 'sending' AND lease_until <= $1),
-			(SELECT COUNT(*) FROM payout_order WHERE status = 'held'),
-			(SELECT MIN(held_at) FROM payout_order WHERE status = 'held')`, tx.Now().UnixMicro()),
+		out, err = obs.ScanQueues(tx.QueryRowContext(ctx, `SELECT due.n, due.since, uncertain.n, uncertain.since, held.n, held.since FROM
+			(SELECT COUNT(*) AS n, MIN(due_at) AS since FROM payout_order WHERE status = 'pending' AND due_at <= $1) AS due,
+			(SELECT COUNT(*) AS n, MIN(lease_until) AS since FROM payout_order WHERE status = 'sending' AND lease_until <= $1) AS uncertain,
+			(SELECT COUNT(*) AS n, MIN(held_at) AS since FROM payout_order WHERE status = 'held') AS held`, tx.Now().UnixMicro()),
 			tx.Now(), "payout_due", "payout_uncertain", "payout_held")
 		return err
 	})

@@ -148,11 +148,7 @@ func (s *Service) screenCash(ctx context.Context, orderID, staffID string, id Ca
 	case v.Outcome == Deny:
 		extra := v.auditView()
 		extra["staff_id"] = staffID
-		var moved bool
-		err := s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) (err error) {
-			_, moved, err = s.settleIn(ctx, tx, o, Failed, ReasonFraudSuspected, bank.Transfer{}, extra)
-			return err
-		})
+		moved, err := s.settle(ctx, o, Failed, ReasonFraudSuspected, bank.Transfer{}, extra)
 		if err != nil {
 			return err
 		}
@@ -161,7 +157,7 @@ func (s *Service) screenCash(ctx context.Context, orderID, staffID string, id Ca
 		}
 		return fault.New(fault.ErrForbidden, "payout_fraud_suspected", "The anti-fraud system refuses this payout: hand out no cash.")
 	case v.Outcome == Review && !releasedFor(o, v):
-		_, held, err := s.hold(ctx, o, v)
+		held, err := s.hold(ctx, o, v)
 		if err != nil {
 			return err
 		}

@@ -70,15 +70,9 @@ func (s *Service) Release(ctx context.Context, orderID, staffID, note string) (O
 			to = AwaitingCashDesk
 		}
 		now := tx.Now()
-		res, err := tx.ExecContext(ctx, `UPDATE payout_order SET status = $2, reason = '', due_at = $3, released_by = $4, released_at = $3
-			WHERE id = $1 AND status = 'held'`, o.ID, string(to), now.UnixMicro(), staffID)
-		if err != nil {
-			return Order{}, fmt.Errorf("payout: release: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return Order{}, err
-		} else if n != 1 {
-			return Order{}, errNotHeld()
+		if err := tx.ExecExpect(ctx, 1, errNotHeld(), `UPDATE payout_order SET status = $2, reason = '', due_at = $3, released_by = $4, released_at = $3
+			WHERE id = $1 AND status = 'held'`, o.ID, string(to), now.UnixMicro(), staffID); err != nil {
+			return Order{}, err // errNotHeld when it moved meanwhile; on PostgreSQL at the commit
 		}
 		o.Status, o.Reason, o.ReleasedBy, o.ReleasedAt = to, "", staffID, now
 		change := o.auditView()

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -145,9 +146,10 @@ func (s *Service) screenUnsent(ctx context.Context, o Order) (bool, error) {
 	}
 	switch {
 	case v.Outcome == Deny:
-		return true, s.settle(ctx, o, Failed, ReasonFraudSuspected, bank.Transfer{}, v.auditView())
+		_, err := s.settle(ctx, o, Failed, ReasonFraudSuspected, bank.Transfer{}, v.auditView())
+		return true, err
 	case v.Outcome == Review && !releasedFor(o, v):
-		_, _, err := s.hold(ctx, o, v)
+		_, err := s.hold(ctx, o, v)
 		return true, err
 	case v.Outcome == Review:
 		s.cfg.Log.Info("payout: anti-fraud review overridden by the staff's release", "order", o.ID, "released_by", o.ReleasedBy)
@@ -156,13 +158,12 @@ func (s *Service) screenUnsent(ctx context.Context, o Order) (bool, error) {
 }
 
 // hold moves o from the status it was read in (its status and attempts guard the move) to
-// held for the reasons of v, and audits it, in a transaction of its own. It returns the held
-// order, and false when the order had moved meanwhile (nothing is written). A hold clears an
-// earlier release: the new hold waits for a new decision.
-func (s *Service) hold(ctx context.Context, o Order, v Verdict) (Order, bool, error) {
-	var held Order
-	err := s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
-		held = Order{}
+// held for the reasons of v, and audits it, in a transaction of its own. It reports false
+// when the order had moved meanwhile (nothing is written). A hold clears an earlier release:
+// the new hold waits for a new decision.
+func (s *Service) hold(ctx context.Context, o Order, v Verdict) (held bool, err error) {
+	err = s.db.Transact(ctx, func(ctx context.Context, tx *store.Tx) error {
+		held = false
 		now := tx.Now()
 		res, err := tx.ExecContext(ctx, `UPDATE payout_order
 			SET status = 'held', reason = $2, lease_until = NULL, held_at = $3, held_reasons = $4, released_by = NULL, released_at = NULL
@@ -177,18 +178,13 @@ func (s *Service) hold(ctx context.Context, o Order, v Verdict) (Order, bool, er
 		h := o
 		h.Status, h.Reason, h.HeldAt, h.HeldReasons, h.ReleasedBy, h.ReleasedAt = Held, ReasonFraudReview, now, v.Reasons, "", time.Time{}
 		change := h.auditView()
-		for k, val := range v.auditView() {
-			change[k] = val
-		}
+		maps.Copy(change, v.auditView())
 		if err := s.trail.Record(ctx, tx, audit.Event{Action: "payout.held", ObjectType: "payout_order", ObjectID: o.ID,
 			Reason: ReasonFraudReview, Change: change}); err != nil {
 			return err
 		}
-		held = h
+		held = true
 		return nil
 	})
-	if err != nil {
-		return Order{}, false, err
-	}
-	return held, held.Status == Held, nil
+	return held, err
 }

@@ -3,6 +3,7 @@ package payout
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"nesie.kz/nesie/internal/audit"
 	"nesie.kz/nesie/internal/bank"
@@ -12,27 +13,29 @@ import (
 // settleTransfer settles o by the gateway's account of its transfer; a pending transfer
 // leaves the order sending, to be asked about after the lease.
 func (s *Service) settleTransfer(ctx context.Context, o Order, t bank.Transfer) error {
+	var err error
 	switch t.Status {
 	case bank.Completed:
-		return s.settle(ctx, o, Paid, "", t, nil)
+		_, err = s.settle(ctx, o, Paid, "", t, nil)
 	case bank.Failed:
-		return s.settle(ctx, o, Failed, "bank_"+t.Reason, t, nil)
+		_, err = s.settle(ctx, o, Failed, "bank_"+t.Reason, t, nil)
 	}
-	return nil
+	return err
 }
 
 // settle moves o from the status it was read in (sending, for a worker's claim; awaiting the
 // cash desk, when the screen stops a hand-out) to paid or failed, if the reader still holds
 // the newest claim (attempts fences stale workers), calls the hook and audits, all in one
-// transaction.
+// transaction. It reports false when the order had moved meanwhile and nothing was written.
 //
 // READ COMMITTED is enough: the UPDATE's guard (status and attempts) decides who settles, and
 // the hook's own moves are guarded the same way.
-func (s *Service) settle(ctx context.Context, o Order, to Status, reason string, t bank.Transfer, extra map[string]any) error {
-	return s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
-		_, _, err := s.settleIn(ctx, tx, o, to, reason, t, extra)
+func (s *Service) settle(ctx context.Context, o Order, to Status, reason string, t bank.Transfer, extra map[string]any) (moved bool, err error) {
+	err = s.db.TransactWith(ctx, store.TxOptions{ReadCommitted: true}, func(ctx context.Context, tx *store.Tx) error {
+		_, moved, err = s.settleIn(ctx, tx, o, to, reason, t, extra)
 		return err
 	})
+	return moved, err
 }
 
 // settleIn moves o in tx from the status it was read in to paid or failed — its status and
@@ -66,9 +69,7 @@ func (s *Service) settleIn(ctx context.Context, tx *store.Tx, o Order, to Status
 		}
 	}
 	change := o.auditView()
-	for k, v := range extra {
-		change[k] = v
-	}
+	maps.Copy(change, extra)
 	if err := s.trail.Record(ctx, tx, audit.Event{Action: action, ObjectType: "payout_order", ObjectID: o.ID, Reason: reason, Change: change}); err != nil {
 		return Order{}, false, err
 	}

@@ -210,7 +210,8 @@ func (s *Service) process(ctx context.Context, c claim) error {
 		}
 		if !own.Owned {
 			sum := sha256.Sum256(own.Evidence)
-			return s.settle(ctx, o, Failed, "destination_not_owned", bank.Transfer{}, map[string]any{"evidence_sha256": hex.EncodeToString(sum[:])})
+			_, err := s.settle(ctx, o, Failed, "destination_not_owned", bank.Transfer{}, map[string]any{"evidence_sha256": hex.EncodeToString(sum[:])})
+			return err
 		}
 	}
 	t, err := s.bank.Transfer(ctx, o.transferRequest())

@@ -9,9 +9,9 @@ import (
 	"nesie.kz/nesie/internal/store/storetest"
 )
 
-// TestR8_1_BacklogCountsTheReviewQueueWithItsAge: the operator sees how many applications
+// TestBacklogCountsTheReviewQueueWithItsAge: the operator sees how many applications
 // wait for staff and since when the oldest waits; a decided one leaves the count.
-func TestR8_1_BacklogCountsTheReviewQueueWithItsAge(t *testing.T) {
+func TestBacklogCountsTheReviewQueueWithItsAge(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, env *storetest.Env) {
 		r := newRig(t, env, reviewConfig())
 		ctx := context.Background()
