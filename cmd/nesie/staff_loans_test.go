@@ -121,7 +121,9 @@ func TestStaffProposeProductBadSpec(t *testing.T) {
 		{"unknown method", `"differentiated"]`, `"weekly"]`, "methods[1]"},
 		{"range upside down", `"max_amount": 100000000`, `"max_amount": 100`, "max_amount"},
 		{"unknown day count", `"30/360"`, `"30/365"`, "day_count"},
-		{"unknown field", `"secured": false`, `"secure": false`, `"secure"`},
+		{"unknown field", `"secured": false`, `"secure": false`, `secure: is not a known field`},
+		{"field in another case", `"secured": false`, `"Secured": true`, `Secured: differs in case`},
+		{"field twice", `"secured": false`, `"secured": false, "secured": true`, `secured: appears twice`},
 		{"no penalty", `, "penalty_daily": "0.1"`, ``, "penalty_daily"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"nesie.kz/nesie/internal/product"
 	"nesie.kz/nesie/internal/schedule"
 	"nesie.kz/nesie/internal/store"
+	"nesie.kz/nesie/internal/strictjson"
 )
 
 // specFile is the JSON a product proposal is written in (`nesie staff propose-product
@@ -73,10 +73,14 @@ func readSpec(path string) (product.Spec, error) {
 		return product.Spec{}, bad("size", "a spec is at most %d KiB", maxSpecBytes>>10)
 	}
 	var sf specFile
-	if err := decodeStrict(b, &sf); err != nil {
+	if err := strictjson.Decode(b, &sf, strictjson.RefuseUnknown); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
 			return product.Spec{}, bad(te.Field, "want a JSON %s, not %s", te.Type, te.Value)
+		}
+		var ke *strictjson.KeyError
+		if errors.As(err, &ke) {
+			return product.Spec{}, bad(ke.Path, "%s", ke.Problem)
 		}
 		return product.Spec{}, fault.Field("file", "%s: %v", path, err)
 	}
@@ -89,20 +93,6 @@ func readSpec(path string) (product.Spec, error) {
 		return product.Spec{}, bad(fe.Field, "%s", fe.Reason)
 	}
 	return spec, err
-}
-
-// decodeStrict decodes the single JSON object in b into v, refusing unknown fields and
-// anything after the object.
-func decodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("more than one JSON value")
-	}
-	return nil
 }
 
 // spec converts the file's names and percent strings; the ranges are Spec.Validate's.

@@ -52,7 +52,10 @@ func TestBadJSONNamesTheField(t *testing.T) {
 	for _, c := range []struct {
 		name, body, field string
 	}{
-		{"unknown field", `{"login":"x","password":"y","pasword":"z"}`, "body"},
+		{"unknown field", `{"login":"x","password":"y","pasword":"z"}`, "pasword"},
+		// A key twice or in another case: a gateway in front of the API could read it otherwise.
+		{"key twice", `{"login":"x","password":"y","login":"z"}`, "login"},
+		{"key in another case", `{"Login":"x","password":"y"}`, "Login"},
 		{"not JSON", `{"login":`, "body"},
 		{"syntax", `{"login" "x"}`, "body"},
 		{"empty", ``, "body"},

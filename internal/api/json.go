@@ -9,21 +9,20 @@ import (
 	"time"
 
 	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/strictjson"
 )
 
-// decode reads r's body as exactly one JSON object into v. Unknown fields, trailing data and
-// a wrong type are refused as bad input naming the field ("body" when no field is to blame),
-// so a client's typo is an answer rather than a silently ignored value.
+// decode reads r's body as exactly one JSON object into v. Unknown fields, a key written
+// twice or in another case, trailing data and a wrong type are refused as bad input naming
+// the field ("body" when no field is to blame), so a client's typo is an answer rather than a
+// silently ignored value, and a gateway in front of the API cannot read another request from
+// the same bytes.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
 		return decodeError(err)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return fault.Field("body", "must hold exactly one JSON object")
-	}
-	return nil
+	return decodeError(strictjson.Decode(body, v, strictjson.RefuseUnknown))
 }
 
 // decodeError turns a decoding failure into a field error. A body over the server's limit
@@ -32,9 +31,16 @@ func decodeError(err error) error {
 	var tooLarge *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
+	var keyErr *strictjson.KeyError
 	switch {
+	case err == nil:
+		return nil
 	case errors.As(err, &tooLarge):
 		return err
+	case errors.As(err, &keyErr):
+		return fault.Field(keyErr.Path, "%s", keyErr.Problem)
+	case errors.Is(err, strictjson.ErrTrailingData):
+		return fault.Field("body", "must hold exactly one JSON object")
 	case errors.As(err, &typeErr) && typeErr.Field != "":
 		return fault.Field(typeErr.Field, "must be a JSON %s", jsonType(typeErr.Type.Kind().String()))
 	case errors.As(err, &typeErr):
@@ -45,9 +51,6 @@ func decodeError(err error) error {
 		return fault.Field("body", "is empty; a JSON object is expected")
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return fault.Field("body", "is cut short")
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return fault.Field("body", "has an unknown field %s", name)
 	}
 	return fault.Field("body", "is not a valid request")
 }

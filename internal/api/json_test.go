@@ -17,7 +17,7 @@ func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
 		`{"login":"+77015550123","password":"secret-secret","factor":"sms"}`,
 		`{"login":"a"} {"login":"b"}`, `{"login":5}`, `[]`, `null`, ``, `{"x":1}`, `{"password":{}}`,
-		`{"login":"a","login":"b"}`, "{\"login\":\"\xff\"}", `{"factor":"totp"}  `,
+		`{"login":"a","login":"b"}`, "{\"login\":\"\xff\"}", `{"factor":"totp"}  `, `{"":1}`, `{"LOGIN":"a"}`,
 	} {
 		f.Add(s)
 	}

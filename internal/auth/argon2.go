@@ -84,6 +84,11 @@ var errBadHash = errors.New("stored password hash is malformed")
 // parsePHC reads a PHC argon2id string strictly: every field present, in order, within
 // bounds, canonical base64.
 func parsePHC(s string) (phcHash, error) {
+	// encoding/base64 skips CR and LF even in strict mode: refused here, or a hash with a
+	// line break inside its salt or key would be read as the one without.
+	if strings.ContainsAny(s, "\r\n") {
+		return phcHash{}, errBadHash
+	}
 	parts := strings.Split(s, "$")
 	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != "v="+strconv.Itoa(argon2.Version) {
 		return phcHash{}, errBadHash

@@ -154,6 +154,8 @@ func TestParsePHCRefusesMalformed(t *testing.T) {
 		"$argon2id$v=19$m=1024,t=0,p=1$c29tZXNhbHRzYWx0$RdescudvJCsgt3ub+b+dWRWJTmaaJObGRdescudvJCs",
 		"$argon2id$v=19$m=1024,t=1,p=1$c2$RdescudvJCsgt3ub+b+dWRWJTmaaJObGRdescudvJCs",
 		"$argon2id$v=19$m=01024,t=1,p=1$c29tZXNhbHRzYWx0$RdescudvJCsgt3ub+b+dWRWJTmaaJObGRdescudvJCs",
+		"$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHRzYWx0$Rdescud\r\nvJCsgt3ub+b+dWRWJTmaaJObGRdescudvJCs",
+		"$argon2id$v=19$m=1024,t=1,p=1$c29tZXNh\nbHRzYWx0$RdescudvJCsgt3ub+b+dWRWJTmaaJObGRdescudvJCs",
 	} {
 		if _, err := parsePHC(bad); err == nil {
 			t.Errorf("accepted %q", bad)

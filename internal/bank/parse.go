@@ -2,12 +2,12 @@ package bank
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"nesie.kz/nesie/internal/money"
+	"nesie.kz/nesie/internal/strictjson"
 )
 
 // The wire forms of the protocol (see the package doc).
@@ -36,14 +36,11 @@ type (
 	}
 )
 
-// decodeStrict reads exactly one JSON object into v.
+// decodeStrict reads exactly one JSON object into v; fields the gateway adds are skipped,
+// but a key twice or in another case is refused (see strictjson).
 func decodeStrict(raw []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(v); err != nil {
+	if err := strictjson.Decode(raw, v, strictjson.IgnoreUnknown); err != nil {
 		return fmt.Errorf("answer is not the protocol's JSON: %w", err)
-	}
-	if dec.More() {
-		return errors.New("answer has data after its JSON object")
 	}
 	return nil
 }

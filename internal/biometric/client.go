@@ -15,6 +15,7 @@ import (
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/outbound"
+	"nesie.kz/nesie/internal/strictjson"
 )
 
 // Client talks to the ЦОИД biometric service over HTTP. Every failure — refused connection,
@@ -108,7 +109,7 @@ func (c *Client) CreateSession(ctx context.Context, iin kz.IIN, clientRef string
 		Movements []string `json:"movements"`
 		ExpiresAt string   `json:"expires_at"`
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	if err := strictjson.Decode(b, &w, strictjson.IgnoreUnknown); err != nil {
 		return ProviderSession{}, unavailable(fmt.Errorf("session: %w", err))
 	}
 	if !idPattern.MatchString(w.SessionID) || !idPattern.MatchString(w.Nonce) {

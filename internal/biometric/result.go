@@ -1,18 +1,16 @@
 package biometric
 
 import (
-	"bytes"
 	"crypto/ed25519"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"nesie.kz/nesie/internal/kz"
+	"nesie.kz/nesie/internal/strictjson"
 )
 
 // Result is a provider's result that decoded cleanly. Only a Result returned by ParseResult
@@ -109,13 +107,8 @@ func decodeResult(raw []byte) (Result, error) {
 		return Result{}, fmt.Errorf("%w: %s", errMalformed, fmt.Sprintf(format, args...))
 	}
 	var w resultWire
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
+	if err := strictjson.Decode(raw, &w, strictjson.RefuseUnknown); err != nil {
 		return bad("%v", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return bad("trailing data after the result")
 	}
 	switch {
 	case w.SessionID == nil, w.IIN == nil, w.Nonce == nil, w.LivenessPassed == nil,

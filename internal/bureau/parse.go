@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 	"unicode/utf8"
 
 	"nesie.kz/nesie/internal/date"
 	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/money"
+	"nesie.kz/nesie/internal/strictjson"
 )
 
 // Limits a well-formed report keeps. They are generous; what exceeds them is garbage.
@@ -45,17 +45,13 @@ type wireReport struct {
 // ParseReport reads a report body (without checking its signature) and returns the report,
 // with Raw set to a copy of raw, and the nonce it echoes. It refuses anything not exactly the
 // protocol: unknown or missing fields (a misspelt "voluntary_refusal" must not read as "no
-// mark"), negative sums or days, a current overdue longer than the 12-month maximum, trailing
-// data.
+// mark"), a key twice or in another case (a second "voluntary_refusal": null must not hide
+// the first), negative sums or days, a current overdue longer than the 12-month maximum,
+// trailing data.
 func ParseReport(raw []byte) (Report, string, error) {
 	var w wireReport
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
+	if err := strictjson.Decode(raw, &w, strictjson.RefuseUnknown); err != nil {
 		return Report{}, "", fmt.Errorf("report is not the protocol's JSON: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return Report{}, "", errors.New("report: data after the JSON object")
 	}
 	if !printableASCII(w.ReportID, maxIDLen) {
 		return Report{}, "", errors.New("report_id: want 1–128 printable ASCII characters")
@@ -103,9 +99,7 @@ func readRefusal(m json.RawMessage, rep *Report) error {
 	var r struct {
 		Since *string `json:"since"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(m))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil || r.Since == nil {
+	if err := strictjson.Decode(m, &r, strictjson.RefuseUnknown); err != nil || r.Since == nil {
 		return errors.New("voluntary_refusal: want null or {\"since\": \"YYYY-MM-DD\"}")
 	}
 	since, err := date.Parse(*r.Since)

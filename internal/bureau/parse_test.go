@@ -33,7 +33,11 @@ func TestParseReportRefusesWhatIsNotTheProtocol(t *testing.T) {
 		"empty creditor":       strings.Replace(goodReport, `"creditor":"Bank"`, `"creditor":""`, 1),
 		"bad time":             strings.Replace(goodReport, `2026-03-02T04:00:00Z`, `yesterday`, 1),
 		"trailing data":        goodReport + `{}`,
-		"not json":             "\x00\xff<html>",
+		// A second key must not hide the mark from Nesie while another reader sees it.
+		"refusal hidden by a second key": strings.Replace(goodReport, `"voluntary_refusal":null,`, `"voluntary_refusal":{"since":"2025-12-01"},"voluntary_refusal":null,`, 1),
+		"refusal key in another case":    strings.Replace(goodReport, `"voluntary_refusal"`, `"Voluntary_Refusal"`, 1),
+		"since twice":                    strings.Replace(goodReport, `null`, `{"since":"2025-12-01","since":"2025-12-02"}`, 1),
+		"not json":                       "\x00\xff<html>",
 	} {
 		if _, _, err := ParseReport([]byte(body)); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/strictjson"
 )
 
 // R12: on the client's request the MFO confirms when each e-document of a credit was sent to
@@ -212,10 +213,8 @@ func VerifyReceipt(pub ed25519.PublicKey, r SignedReceipt) (Receipt, error) {
 	if len(r.Signature) != ed25519.SignatureSize || !ed25519.Verify(pub, r.JSON, r.Signature) {
 		return Receipt{}, errReceipt("the signature does not match")
 	}
-	dec := json.NewDecoder(bytes.NewReader(r.JSON))
-	dec.DisallowUnknownFields()
 	var w wireReceipt
-	if err := dec.Decode(&w); err != nil || dec.More() {
+	if err := strictjson.Decode(r.JSON, &w, strictjson.RefuseUnknown); err != nil {
 		return Receipt{}, errReceipt("the JSON is malformed")
 	}
 	if w.Format != receiptFormat {

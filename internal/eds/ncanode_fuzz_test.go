@@ -38,6 +38,11 @@ func TestEvaluateNCANodeResponse(t *testing.T) {
 		{"no verdict", `{"status":200,"signers":[]}`, ErrVerifierUnavailable},
 		{"two answers", ncanodeAnswer(true, both) + ncanodeAnswer(true, both), ErrVerifierUnavailable},
 		{"HTML", `<html>502</html>`, ErrVerifierUnavailable},
+		// Ambiguous or incomplete answers are no answers (fail closed).
+		{"a check without its result", ncanodeAnswer(true, `[{"by":"OCSP"},{"revoked":false,"by":"CRL"}]`), ErrVerifierUnavailable},
+		{"revoked said twice", ncanodeAnswer(true, `[{"revoked":true,"by":"OCSP","revoked":false},{"revoked":false,"by":"CRL"}]`), ErrVerifierUnavailable},
+		{"revoked in another case", ncanodeAnswer(true, `[{"Revoked":false,"by":"OCSP"},{"revoked":false,"by":"CRL"}]`), ErrVerifierUnavailable},
+		{"valid said twice", strings.Replace(ncanodeAnswer(false, both), `"valid":false,`, `"valid":false,"valid":true,`, 1), ErrVerifierUnavailable},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,8 +97,8 @@ func FuzzEvaluateNCANodeResponse(f *testing.F) {
 			seen := map[any]bool{}
 			for _, r := range revs {
 				entry, _ := r.(map[string]any)
-				if entry["revoked"] == true {
-					t.Fatalf("accepted a revoked certificate: %q", body)
+				if entry["revoked"] != false {
+					t.Fatalf("accepted a revoked certificate, or a check without its result: %q", body)
 				}
 				seen[entry["by"]] = true
 			}

@@ -1,14 +1,13 @@
 package eds
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"strings"
 	"time"
 
 	"nesie.kz/nesie/internal/fault"
+	"nesie.kz/nesie/internal/strictjson"
 )
 
 // The NCANode v3 JSON this package reads (github.com/malikzh/NCANode, kz.ncanode.dto:
@@ -45,7 +44,7 @@ type ncanodeCertificate struct {
 }
 
 type ncanodeRevocation struct {
-	Revoked        bool   `json:"revoked"`
+	Revoked        *bool  `json:"revoked"`
 	By             string `json:"by"`
 	RevocationTime string `json:"revocationTime"`
 	Reason         string `json:"reason"`
@@ -65,7 +64,8 @@ type NCANodeVerdict struct {
 // EvaluateNCANodeResponse reads an NCANode /cms/verify answer and decides on it, fail closed:
 // the answer must be well-formed JSON with status 200 and valid true; it must describe exactly
 // one signer whose certificate has the serial Nesie found in the CMS; that certificate must be
-// valid, with an OCSP and a CRL check both reported and neither revoked. A revocation gives a
+// valid, with an OCSP and a CRL check both reported, each saying "revoked": false; a key
+// written twice or in another case makes the answer ambiguous. A revocation gives a
 // *RevokedError; an answer that is not this shape gives ErrVerifierUnavailable; a verdict of
 // invalid gives ErrBadSignature. The caller still checks the key usage and the subject.
 func EvaluateNCANodeResponse(body []byte, signerSerial *big.Int) (NCANodeVerdict, error) {
@@ -76,12 +76,8 @@ func EvaluateNCANodeResponse(body []byte, signerSerial *big.Int) (NCANodeVerdict
 		return garbage("no signer serial to look for")
 	}
 	var resp ncanodeVerifyResponse
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&resp); err != nil {
-		return garbage("not JSON: %v", err)
-	}
-	if dec.More() {
-		return garbage("trailing data")
+	if err := strictjson.Decode(body, &resp, strictjson.IgnoreUnknown); err != nil {
+		return garbage("not one unambiguous JSON object: %v", err)
 	}
 	switch {
 	case resp.Status == nil || *resp.Status != 200:
@@ -106,7 +102,10 @@ func EvaluateNCANodeResponse(body []byte, signerSerial *big.Int) (NCANodeVerdict
 	verdict := NCANodeVerdict{KeyUsage: cert.KeyUsage, IIN: cert.Subject.IIN, BIN: cert.Subject.BIN}
 	done := map[string]bool{}
 	for _, r := range cert.Revocations {
-		if r.Revoked {
+		if r.Revoked == nil {
+			return garbage("a %s check without its result", r.By)
+		}
+		if *r.Revoked {
 			at, _ := time.Parse(time.RFC3339, r.RevocationTime)
 			src := SourceOCSP
 			if r.By == string(SourceCRL) {

@@ -5,7 +5,6 @@ package phonereg
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/outbound"
+	"nesie.kz/nesie/internal/strictjson"
 )
 
 // DefaultTimeout bounds one request to the registry when New is given none.
@@ -75,8 +75,8 @@ func (c *Client) Owns(ctx context.Context, phone, iin string) (bool, error) {
 		IIN   string `json:"iin"`
 		Owner *bool  `json:"owner"`
 	}
-	if err := json.Unmarshal(raw, &ans); err != nil {
-		return false, unavailable(fmt.Errorf("answer is not JSON: %w", err))
+	if err := strictjson.Decode(raw, &ans, strictjson.IgnoreUnknown); err != nil {
+		return false, unavailable(fmt.Errorf("answer is not one unambiguous JSON object: %w", err))
 	}
 	// The answer must be about the question asked: an answer about another number or person
 	// (a mixed-up or replayed response) is no answer.

@@ -19,6 +19,7 @@ import (
 	"nesie.kz/nesie/internal/fault"
 	"nesie.kz/nesie/internal/kz"
 	"nesie.kz/nesie/internal/outbound"
+	"nesie.kz/nesie/internal/strictjson"
 )
 
 // DefaultTimeout bounds one request to the gateway when New is given none.
@@ -90,8 +91,8 @@ func (c *Client) SendWithKey(ctx context.Context, phone, text, key string) error
 		ID     string `json:"id"`
 		Status string `json:"status"`
 	}
-	if err := json.Unmarshal(raw, &ans); err != nil {
-		return unavailable(fmt.Errorf("answer is not JSON: %w", err))
+	if err := strictjson.Decode(raw, &ans, strictjson.IgnoreUnknown); err != nil {
+		return unavailable(fmt.Errorf("answer is not one unambiguous JSON object: %w", err))
 	}
 	if ans.ID == "" || (ans.Status != "accepted" && ans.Status != "queued" && ans.Status != "sent") {
 		return unavailable(fmt.Errorf("answer has no message id or an unknown status %q", ans.Status))
