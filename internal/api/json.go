@@ -41,6 +41,8 @@ func decodeError(err error) error {
 		return fault.Field(keyErr.Path, "%s", keyErr.Problem)
 	case errors.Is(err, strictjson.ErrTrailingData):
 		return fault.Field("body", "must hold exactly one JSON object")
+	case errors.Is(err, strictjson.ErrNotUTF8):
+		return fault.Field("body", "is not UTF-8")
 	case errors.As(err, &typeErr) && typeErr.Field != "":
 		return fault.Field(typeErr.Field, "must be a JSON %s", jsonType(typeErr.Type.Kind().String()))
 	case errors.As(err, &typeErr):

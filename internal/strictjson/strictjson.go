@@ -17,6 +17,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 )
 
 // Unknown says what Decode does with a key that names no field of the target.
@@ -44,16 +45,24 @@ func (e *KeyError) Error() string { return fmt.Sprintf("JSON key %s %s", e.Path,
 // ErrTrailingData is returned when something follows the one JSON value.
 var ErrTrailingData = errors.New("data after the JSON value")
 
+// ErrNotUTF8 is returned for bytes that are not UTF-8, which JSON must be (RFC 8259 §8.1):
+// encoding/json would quietly turn them into U+FFFD, so two different inputs would read the
+// same.
+var ErrNotUTF8 = errors.New("JSON text is not valid UTF-8")
+
 // Decode decodes the single JSON value in data into v, which must be a non-nil pointer. It
-// returns a *KeyError for a key that appears twice in one object, that names a field only
-// when case is ignored, or (with RefuseUnknown) that names no field; ErrTrailingData for
-// anything after the value; and encoding/json's own errors (*json.SyntaxError,
+// returns ErrNotUTF8 for bytes that are not UTF-8; a *KeyError for a key that appears twice
+// in one object, that names a field only when case is ignored, or (with RefuseUnknown) that
+// names no field; ErrTrailingData for anything after the value; and encoding/json's own errors (*json.SyntaxError,
 // *json.UnmarshalTypeError, io.EOF for empty data…) otherwise. On an error v may have been
 // partly filled: decode into a fresh value and discard it.
 func Decode(data []byte, v any, unknown Unknown) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return fmt.Errorf("strictjson: Decode needs a non-nil pointer, not %T", v)
+	}
+	if !utf8.Valid(data) {
+		return ErrNotUTF8
 	}
 	w := walker{dec: json.NewDecoder(bytes.NewReader(data)), unknown: unknown}
 	if err := w.value(rv.Type().Elem(), ""); err != nil {

@@ -106,6 +106,9 @@ func TestExactlyOneValue(t *testing.T) {
 		}
 	}
 	var v answer
+	if err := Decode([]byte("{\"certificates\":[{\"serialNumber\":\"1a\xff\"}]}"), &v, IgnoreUnknown); !errors.Is(err, ErrNotUTF8) {
+		t.Errorf("invalid UTF-8: got %v", err)
+	}
 	if err := Decode(nil, &v, IgnoreUnknown); !errors.Is(err, io.EOF) {
 		t.Errorf("empty: got %v", err)
 	}
