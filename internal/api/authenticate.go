@@ -52,7 +52,12 @@ func (h *handlers) authenticated(next server.HandlerFunc) server.HandlerFunc {
 			return err
 		}
 		c := caller{session: sess, token: token}
-		if sig := r.Header.Get(device.SignatureHeader); sig != "" {
+		sigs := r.Header.Values(device.SignatureHeader)
+		if len(sigs) > 1 {
+			// Which one signed the request would depend on who reads it.
+			return errBadSignature
+		}
+		if len(sigs) == 1 && sigs[0] != "" {
 			if c.device, err = h.verifyDevice(r, sess.ClientID); err != nil {
 				return err
 			}
@@ -83,9 +88,14 @@ func (h *handlers) verifyDevice(r *http.Request, clientID string) (device.Device
 	return d, nil
 }
 
-// bearer returns the token of an "Authorization: Bearer <token>" header.
+// bearer returns the token of the one "Authorization: Bearer <token>" header. Two such
+// headers give no token: a proxy in front may have checked or logged the other one.
 func bearer(r *http.Request) (string, bool) {
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	values := r.Header.Values("Authorization")
+	if len(values) != 1 {
+		return "", false
+	}
+	scheme, token, ok := strings.Cut(values[0], " ")
 	token = strings.TrimSpace(token)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return "", false

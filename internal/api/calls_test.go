@@ -64,7 +64,8 @@ func (a answer) want(t *testing.T, status int, code string) {
 	}
 }
 
-// call sends a request; body is a string sent as is, or a value sent as JSON, or nil.
+// call sends a request; body is a string sent as is, or a value sent as JSON, or nil; header
+// holds name, value pairs added to the request (a name given twice is sent twice).
 func (w *world) call(t *testing.T, method, path, token string, body any, header ...string) answer {
 	t.Helper()
 	var raw []byte
@@ -89,7 +90,7 @@ func (w *world) call(t *testing.T, method, path, token string, body any, header 
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
+		req.Header.Add(header[i], header[i+1])
 	}
 	resp, err := w.http.Do(req)
 	if err != nil {

@@ -130,6 +130,11 @@ func TestR26_2_DeviceRegisteredAndSignedRequestsVerified(t *testing.T) {
 		// A signature made long ago is refused.
 		stale := p.sign("GET", "/api/v1/devices", nil, env.Clock.Now().Add(-10*time.Minute))
 		w.call(t, "GET", "/api/v1/devices", s.Token, nil, "Nesie-Signature", stale).want(t, http.StatusUnauthorized, "signature_invalid")
+		// A second signature beside a good one: which one signed depends on the reader.
+		good := p.sign("GET", "/api/v1/devices", nil, env.Clock.Now())
+		w.call(t, "GET", "/api/v1/devices", s.Token, nil, "Nesie-Signature", good, "Nesie-Signature", "v=1").want(t, http.StatusUnauthorized, "signature_invalid")
+		// A second bearer token beside a good one is no session, whichever comes first.
+		w.call(t, "GET", "/api/v1/devices", s.Token, nil, "Authorization", "Bearer forged").want(t, http.StatusUnauthorized, "session_invalid")
 		// A good signature does not stand in for a session.
 		fresh := p.sign("GET", "/api/v1/devices", nil, env.Clock.Now())
 		w.call(t, "GET", "/api/v1/devices", "", nil, "Nesie-Signature", fresh).want(t, http.StatusUnauthorized, "session_invalid")

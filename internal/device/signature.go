@@ -16,7 +16,8 @@ import (
 //
 // id is the device id (32 lower-case hex digits), nonce 16 to 64 characters of the base64url
 // alphabet never used before by this device, sig the signature (unpadded base64url) over
-// CanonicalString of the request.
+// CanonicalString of the request. A request carries it at most once: the API refuses one
+// with two.
 const SignatureHeader = "Nesie-Signature"
 
 // Signature is a parsed SignatureHeader.
