@@ -53,9 +53,10 @@ var ErrNotUTF8 = errors.New("JSON text is not valid UTF-8")
 // Decode decodes the single JSON value in data into v, which must be a non-nil pointer. It
 // returns ErrNotUTF8 for bytes that are not UTF-8; a *KeyError for a key that appears twice
 // in one object, that names a field only when case is ignored, or (with RefuseUnknown) that
-// names no field; ErrTrailingData for anything after the value; and encoding/json's own errors (*json.SyntaxError,
-// *json.UnmarshalTypeError, io.EOF for empty data…) otherwise. On an error v may have been
-// partly filled: decode into a fresh value and discard it.
+// names no field; ErrTrailingData for anything after the value; and encoding/json's own
+// errors (*json.SyntaxError, *json.UnmarshalTypeError, io.EOF for empty data…) otherwise.
+// The checks run before anything is decoded, but encoding/json may leave v partly filled
+// when it fails: decode into a fresh value and discard it on an error.
 func Decode(data []byte, v any, unknown Unknown) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
