@@ -7,10 +7,11 @@
 // from the product list to money in the account (loans.go; reference in docs/api-loans.md).
 //
 // Handlers only translate: they decode a strict JSON body (unknown fields, keys twice or in
-// another case, and trailing data refused, the field at fault named), call the domain services, and answer JSON with
-// snake_case names. Errors are returned, never written by hand, so every failure goes through
-// server.WriteError and carries a stable code and no internals (R26.1). Answers hold no more
-// personal data than the client needs: a phone number is shown masked.
+// another case, and trailing data refused, the field at fault named), call the domain
+// services, and answer JSON with snake_case names. Errors are returned, never written by
+// hand, so every failure goes through server.WriteError and carries a stable code and no
+// internals (R26.1). Answers hold no more personal data than the client needs: a phone
+// number is shown masked.
 package api
 
 import (

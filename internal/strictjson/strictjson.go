@@ -27,8 +27,9 @@ const (
 	// RefuseUnknown refuses such a key: for a request or a protocol Nesie defines, where a
 	// misspelt key must not read as an absent value.
 	RefuseUnknown Unknown = iota
-	// IgnoreUnknown skips such a key and its value: for an outside service whose answers
-	// carry more than Nesie reads.
+	// IgnoreUnknown skips such a key and does not decode its value: for an outside service
+	// whose answers carry more than Nesie reads. A key repeated inside that value is still
+	// refused — the answer as a whole must read one way.
 	IgnoreUnknown
 )
 
