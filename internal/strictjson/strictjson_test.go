@@ -66,6 +66,8 @@ func TestRefusesWhatAnotherReaderCouldReadOtherwise(t *testing.T) {
 		`{"STATUS":200}`:                             "STATUS",
 		`{"untaged":1}`:                              "untaged",
 		`{"labels":{"":"1","":"2"}}`:                 `labels.""`,
+		// A value skipped as unknown still reads one way only.
+		`{"message":{"x":1,"x":2}}`: "message.x",
 	} {
 		var v answer
 		err := Decode([]byte(body), &v, IgnoreUnknown)
